@@ -1,0 +1,117 @@
+import Foundation
+import Yams
+
+/// Reads a config file, applies `--set` overrides and validates it.
+public enum ConfigLoader {
+    /// Loads and validates `path`; `overrides` are `KEY=VALUE` strings with dotted keys
+    /// (`optimizers.0.lr=0.05`), the value read as YAML.
+    public static func load(path: String, overrides: [String] = []) throws -> RunConfig {
+        let text = try readText(path)
+        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let safeName = base.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+            && !base.isEmpty && !base.hasPrefix(".")
+        return try parse(text: text, file: path, overrides: overrides, defaultName: safeName ? base : "run")
+    }
+
+    public static func parse(text: String, file: String, overrides: [String] = [], defaultName: String = "run") throws -> RunConfig {
+        var root = try compose(text, file: file)
+        var overridden: Set<String> = []
+        for assignment in overrides {
+            let (path, value) = try splitAssignment(assignment)
+            root = try setting(root, path: path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)[...],
+                               value: try compose(value, file: "--set \(path)"), fullPath: path)
+            overridden.insert(path)
+        }
+        return try RunConfig(ConfigNode(node: root, path: "", file: file, overridden: overridden), defaultName: defaultName)
+    }
+
+    static func readText(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigError(file: path, line: nil, key: "", problem: "no such file", expected: "a YAML config file")
+        }
+        guard !isDirectory.boolValue else {
+            throw ConfigError(file: path, line: nil, key: "", problem: "is a directory", expected: "a YAML config file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, key: "", problem: "cannot be read", expected: "a readable YAML config file")
+        }
+        guard data.count <= 16 << 20 else {
+            throw ConfigError(file: path, line: nil, key: "", problem: "is \(data.count) bytes", expected: "a config under 16 MiB")
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
+            throw ConfigError(file: path, line: nil, key: "", problem: "is not UTF-8 text", expected: "a YAML config file")
+        }
+        return text
+    }
+
+    static func compose(_ text: String, file: String) throws -> Node {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                return Node.scalar(.init("", .init(.null), .plain))
+            }
+            return node
+        } catch let error as YamlError {
+            throw ConfigError(yaml: error, file: file)
+        } catch {
+            throw ConfigError(file: file, line: nil, key: "", problem: "is not valid YAML (\(error))")
+        }
+    }
+
+    static func splitAssignment(_ assignment: String) throws -> (String, String) {
+        guard let equals = assignment.firstIndex(of: "=") else {
+            throw ConfigError(file: "--set", line: nil, key: assignment, problem: "has no '='", expected: "KEY=VALUE, e.g. optimizers.0.lr=0.05")
+        }
+        let key = String(assignment[..<equals]), value = String(assignment[assignment.index(after: equals)...])
+        let components = key.split(separator: ".", omittingEmptySubsequences: false)
+        guard !key.isEmpty, !components.contains(where: \.isEmpty) else {
+            throw ConfigError(file: "--set", line: nil, key: key, problem: "is not a dotted key", expected: "KEY=VALUE, e.g. optimizers.0.lr=0.05")
+        }
+        return (key, value)
+    }
+
+    static func setting(_ node: Node, path: ArraySlice<String>, value: Node, fullPath: String) throws -> Node {
+        guard let component = path.first else { return value }
+        let rest = path.dropFirst()
+        switch node {
+        case .mapping(let mapping):
+            var pairs = mapping.map { ($0.key, $0.value) }
+            if let i = pairs.firstIndex(where: { $0.0.string == component }) {
+                pairs[i].1 = try setting(pairs[i].1, path: rest, value: value, fullPath: fullPath)
+            } else {
+                let empty = Node.mapping(.init([]))
+                pairs.append((Node(component), try setting(empty, path: rest, value: value, fullPath: fullPath)))
+            }
+            return .mapping(.init(pairs, mapping.tag, mapping.style, mapping.mark))
+        case .sequence(let sequence):
+            var items = Array(sequence)
+            guard let index = Int(component), index >= 0, index < items.count else {
+                throw ConfigError(file: "--set", line: nil, key: fullPath,
+                                  problem: "'\(component)' is not an index of a list with \(items.count) entries",
+                                  expected: "an index in 0..<\(items.count)")
+            }
+            items[index] = try setting(items[index], path: rest, value: value, fullPath: fullPath)
+            return .sequence(.init(items, sequence.tag, sequence.style, sequence.mark))
+        case .scalar(let s) where s.string.isEmpty || s.string == "~" || s.string == "null":
+            return try setting(.mapping(.init([])), path: path, value: value, fullPath: fullPath)
+        default:
+            throw ConfigError(file: "--set", line: nil, key: fullPath, problem: "goes inside a value that is not a mapping or list",
+                              expected: "a key path that exists in the config")
+        }
+    }
+}
+
+extension ConfigError {
+    init(yaml error: YamlError, file: String) {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let where_ = context.map { " \($0.text)" } ?? ""
+            self.init(file: file, line: mark.line, key: "", problem: "is not valid YAML: \(problem)\(where_) at column \(mark.column)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            self.init(file: file, line: context.mark.line, key: duplicates.sorted().joined(separator: ", "),
+                      problem: "duplicated key", expected: "each key once per mapping")
+        default:
+            self.init(file: file, line: nil, key: "", problem: "is not valid YAML (\(error))")
+        }
+    }
+}

@@ -1,0 +1,332 @@
+import Simulation
+import Statistics
+
+extension RunConfig {
+    static let topLevelKeys = [
+        "name", "seed", "objective", "noise", "init", "chains", "steps", "burn_in", "thin",
+        "divergence_bound", "checkpoint_every", "checkpoint_seconds", "common_random_numbers",
+        "optimizers", "statistics", "output",
+    ]
+    static let objectiveTypes = [
+        "quadratic", "rosenbrock", "rastrigin", "styblinski-tang", "double-well", "gaussian-mixture",
+        "linear-network", "expression", "linear-regression", "logistic-regression",
+    ]
+    static let implementedObjectives = ["quadratic"]
+    static let noiseTypes = ["none", "gaussian", "hessian", "student-t", "alpha-stable", "minibatch", "label-noise", "recorded"]
+    static let implementedNoise = ["none", "gaussian"]
+    static let optimizerTypes = [
+        "sgd", "adam", "adamw", "rmsprop", "adagrad", "adamax", "nadam", "radam", "lion", "signsgd", "signum", "sgld",
+    ]
+    static let implementedOptimizers = ["sgd"]
+    static let scheduleTypes = [
+        "constant", "linear", "cosine", "cosine-warm-restarts", "step", "multistep", "exponential",
+        "inverse-sqrt", "sequential",
+    ]
+    static let implementedSchedules = ["constant"]
+
+    /// Reads and checks a config document; `defaultName` is used when `name` is absent.
+    init(_ root: ConfigNode, defaultName: String) throws {
+        if root.isNull { throw root.error("the config is empty", expected: "a mapping with objective, noise and optimizers") }
+        let top = try root.mapping(allowed: Self.topLevelKeys)
+        for key in ["checkpoint_every", "checkpoint_seconds"] {
+            if let node = top[key] {
+                throw node.error("checkpointing is not implemented in this version", expected: "no \(key) key")
+            }
+        }
+
+        name = try top["name"].map { try Self.fileSafe($0, what: "a name") } ?? defaultName
+        seed = try top["seed"].map { UInt64(try $0.integer("an integer ≥ 0") { $0 >= 0 }) } ?? 0
+        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"))
+        let d = objective.dimension
+        noise = try top["noise"].map { try Self.noise($0, dimension: d) } ?? .none
+        initial = try top["init"].map { try Self.initial($0, dimension: d) } ?? .point([Double](repeating: 0, count: d))
+        chains = try top["chains"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
+        steps = try top["steps"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
+        let steps = steps
+        burnIn = try top["burn_in"].map { try $0.integer("an integer with 0 ≤ burn_in < steps (\(steps))") { $0 >= 0 && $0 < steps } } ?? steps / 2
+        let burnIn = burnIn
+        thin = try top["thin"].map {
+            try $0.integer("an integer with 1 ≤ thin ≤ steps − burn_in (\(steps - burnIn))") { $0 >= 1 && $0 <= steps - burnIn }
+        } ?? 1
+        divergenceBound = try top["divergence_bound"].map { try $0.finite("a number > 0") { $0 > 0 } } ?? 1e12
+        commonRandomNumbers = try top["common_random_numbers"]?.bool() ?? true
+
+        let optimizerList = try top.required("optimizers", expected: "a list of optimizers such as [{type: sgd, lr: 0.1}]")
+        let items = try optimizerList.sequence()
+        if items.isEmpty { throw optimizerList.error("is an empty list", expected: "at least one optimizer") }
+        optimizers = try items.map { try Self.optimizer($0, dimension: d) }
+        var seen: [String: Int] = [:]
+        for (i, o) in optimizers.enumerated() {
+            if let first = seen[o.label] {
+                throw items[i].error("label '\(o.label)' is also used by optimizers.\(first)", expected: "a unique label per optimizer")
+            }
+            seen[o.label] = i
+        }
+
+        (histogram, samples) = (HistogramPlan(bins: 60, ranges: nil, pairs: d >= 2 ? [.init(0, 1)] : []), .final)
+        if let statistics = top["statistics"] { histogram = try Self.statistics(statistics, dimension: d) }
+        if let output = top["output"] { samples = try Self.output(output) }
+    }
+
+    static func fileSafe(_ node: ConfigNode, what: String) throws -> String {
+        let value = try node.string()
+        let allowed = value.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0) }
+        guard !value.isEmpty, value.count <= 100, allowed, !value.hasPrefix("."), !value.hasPrefix("-") else {
+            throw node.error("'\(value.prefix(40))' cannot be used in file names", expected: "\(what) of letters, digits, '-', '_' and '.'")
+        }
+        return value
+    }
+
+    static func type(_ map: ConfigNode.Mapping, among all: [String], implemented: [String], what: String) throws -> String {
+        let node = try map.required("type", expected: "a \(what) type: one of \(all.joined(separator: ", "))")
+        let type = try node.choice(all)
+        guard implemented.contains(type) else {
+            throw node.error("\(what) '\(type)' is not implemented in this version", expected: "one of \(implemented.joined(separator: ", "))")
+        }
+        return type
+    }
+
+    // MARK: objective
+
+    static func objective(_ node: ConfigNode) throws -> ObjectiveSpec {
+        let map = try node.mapping(allowed: ["type", "hessian", "diagonal", "eigenvalues", "rotation_seed", "minimum"])
+        _ = try type(map, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
+        let forms = ["hessian", "diagonal", "eigenvalues"].filter { map.has($0) }
+        guard forms.count == 1 else {
+            throw node.error(forms.isEmpty ? "gives no Hessian" : "gives the Hessian twice (\(forms.joined(separator: ", ")))",
+                             expected: "exactly one of hessian, diagonal or eigenvalues")
+        }
+        if map.has("rotation_seed"), !map.has("eigenvalues") {
+            throw map["rotation_seed"]!.error("only applies with eigenvalues", expected: "eigenvalues: [...] beside rotation_seed")
+        }
+        var hessian: [Double]
+        let form: ObjectiveSpec.QuadraticForm
+        let d: Int
+        if let h = map["hessian"] {
+            hessian = try h.squareMatrix(size: nil)
+            d = Int(Double(hessian.count).squareRoot())
+            let scale = hessian.map(Swift.abs).max() ?? 0
+            for i in 0..<d {
+                for j in 0..<i where Swift.abs(hessian[i * d + j] - hessian[j * d + i]) > 1e-12 * Swift.max(scale, 1e-300) {
+                    throw h.error("is not symmetric: entry [\(i)][\(j)] = \(hessian[i * d + j]) but [\(j)][\(i)] = \(hessian[j * d + i])",
+                                  expected: "a symmetric matrix")
+                }
+            }
+            // Exactly symmetric from here on.
+            for i in 0..<d { for j in 0..<i { hessian[j * d + i] = hessian[i * d + j] } }
+            form = .hessian
+        } else if let diag = map["diagonal"] {
+            let values = try diag.vector()
+            d = values.count
+            hessian = [Double](repeating: 0, count: d * d)
+            for k in 0..<d { hessian[k * d + k] = values[k] }
+            form = .diagonal
+        } else {
+            let node = map["eigenvalues"]!
+            let values = try node.vector()
+            d = values.count
+            let rotationSeed = try map["rotation_seed"].map { UInt64(try $0.integer("an integer ≥ 0") { $0 >= 0 }) } ?? 0
+            hessian = try rotatedHessian(eigenvalues: values, seed: rotationSeed)
+            form = .eigenvalues(values, rotationSeed: rotationSeed)
+        }
+        guard d <= 1000 else { throw node.error("has dimension \(d)", expected: "at most 1000 coordinates") }
+        let eigen: [Double]
+        do { eigen = try LinearAlgebra.symmetricEigen(hessian, n: d).values } catch {
+            throw node.error("the Hessian's eigenvalues could not be computed (\(error))")
+        }
+        let largest = eigen.map(Swift.abs).max() ?? 0
+        if let smallest = eigen.first, smallest < -1e-12 * Swift.max(largest, 1e-300) {
+            let key = map["hessian"] ?? map["diagonal"] ?? map["eigenvalues"]!
+            throw key.error("has a negative eigenvalue \(smallest): the quadratic has no minimum",
+                            expected: "a positive semi-definite Hessian")
+        }
+        let minimum = try map["minimum"]?.vector(count: d) ?? [Double](repeating: 0, count: d)
+        return .quadratic(hessian: hessian, minimum: minimum, form: form)
+    }
+
+    /// H = Q diag(λ) Qᵀ with Q Haar-random from the Philox stream of `seed`.
+    static func rotatedHessian(eigenvalues: [Double], seed: UInt64) throws -> [Double] {
+        let d = eigenvalues.count
+        let stream = NormalStream(generator: Philox4x32(seed: seed))
+        var gaussian = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in 0..<((d + 1) / 2) {
+                let (a, b) = stream.pair(chain: UInt32(i), step: 0, index: UInt32(j), purpose: .initialization)
+                gaussian[i * d + 2 * j] = a
+                if 2 * j + 1 < d { gaussian[i * d + 2 * j + 1] = b }
+            }
+        }
+        let q = try LinearAlgebra.orthogonal(fromGaussian: gaussian, n: d)
+        var h = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in 0...i {
+                var s = 0.0
+                for k in 0..<d { s += q[i * d + k] * eigenvalues[k] * q[j * d + k] }
+                h[i * d + j] = s
+                h[j * d + i] = s
+            }
+        }
+        return h
+    }
+
+    // MARK: noise
+
+    static func noise(_ node: ConfigNode, dimension d: Int) throws -> NoiseSpec {
+        let map = try node.mapping(allowed: ["type", "std", "covariance"])
+        let kind = try type(map, among: noiseTypes, implemented: implementedNoise, what: "noise")
+        if kind == "none" {
+            for key in ["std", "covariance"] where map.has(key) {
+                throw map[key]!.error("does not apply to noise type none", expected: "no \(key)")
+            }
+            return .none
+        }
+        switch (map["std"], map["covariance"]) {
+        case (let std?, nil):
+            let values = try std.scalarOrVector(count: d, expected: "a standard deviation ≥ 0") { $0 >= 0 }
+            var covariance = [Double](repeating: 0, count: d * d), factor = covariance
+            for k in 0..<d { covariance[k * d + k] = values[k] * values[k]; factor[k * d + k] = values[k] }
+            return .gaussian(covariance: covariance, factor: factor, diagonal: true)
+        case (nil, let cov?):
+            var c = try cov.squareMatrix(size: d)
+            let scale = c.map(Swift.abs).max() ?? 0
+            for i in 0..<d {
+                for j in 0..<i where Swift.abs(c[i * d + j] - c[j * d + i]) > 1e-12 * Swift.max(scale, 1e-300) {
+                    throw cov.error("is not symmetric: entry [\(i)][\(j)] differs from [\(j)][\(i)]", expected: "a symmetric matrix")
+                }
+                for j in 0..<i { c[j * d + i] = c[i * d + j] }
+            }
+            let eigen: (values: [Double], vectors: [Double])
+            do { eigen = try LinearAlgebra.symmetricEigen(c, n: d) } catch {
+                throw cov.error("its eigenvalues could not be computed (\(error))")
+            }
+            if let smallest = eigen.values.first, smallest < -1e-12 * Swift.max(scale, 1e-300) {
+                throw cov.error("has a negative eigenvalue \(smallest)", expected: "a positive semi-definite covariance")
+            }
+            var diagonal = true
+            for i in 0..<d { for j in 0..<d where i != j && c[i * d + j] != 0 { diagonal = false } }
+            var factor: [Double]
+            if let l = try? LinearAlgebra.cholesky(c, n: d) {
+                factor = l
+            } else {
+                // Singular but positive semi-definite: V·√Λ is a square root too.
+                factor = [Double](repeating: 0, count: d * d)
+                for i in 0..<d { for j in 0..<d { factor[i * d + j] = eigen.vectors[i * d + j] * Swift.max(0, eigen.values[j]).squareRoot() } }
+            }
+            return .gaussian(covariance: c, factor: factor, diagonal: diagonal)
+        case (nil, nil):
+            throw node.error("gives neither std nor covariance", expected: "std: σ (or one per coordinate) or covariance: [[...]]")
+        case (.some, .some):
+            throw node.error("gives both std and covariance", expected: "only one of them")
+        }
+    }
+
+    // MARK: init
+
+    static func initial(_ node: ConfigNode, dimension d: Int) throws -> InitialDistribution {
+        let map = try node.mapping(allowed: ["type", "at", "mean", "std"])
+        let kind = try map.required("type", expected: "point or gaussian").choice(["point", "gaussian"])
+        if kind == "point" {
+            for key in ["mean", "std"] where map.has(key) {
+                throw map[key]!.error("does not apply to init type point", expected: "at: [...]")
+            }
+            return .point(try map.required("at", expected: "the start point, \(d) numbers").vector(count: d))
+        }
+        if map.has("at") { throw map["at"]!.error("does not apply to init type gaussian", expected: "mean and std") }
+        let mean = try map.required("mean", expected: "\(d) numbers").vector(count: d)
+        let std = try map.required("std", expected: "a standard deviation ≥ 0").scalarOrVector(count: d, expected: "a standard deviation ≥ 0") { $0 >= 0 }
+        return .gaussian(mean: mean, std: std)
+    }
+
+    // MARK: optimizers
+
+    static func optimizer(_ node: ConfigNode, dimension d: Int) throws -> OptimizerSpec {
+        let map = try node.mapping(allowed: ["label", "type", "lr", "momentum", "dampening", "nesterov", "weight_decay", "schedule", "clip"])
+        let kind = try type(map, among: optimizerTypes, implemented: implementedOptimizers, what: "optimizer")
+        let label = try map["label"].map { try fileSafe($0, what: "a label") } ?? kind
+        let lr = try map.required("lr", expected: "a learning rate ≥ 0").finite("a learning rate ≥ 0") { $0 >= 0 }
+        let momentum = try map["momentum"]?.finite("a momentum ≥ 0") { $0 >= 0 } ?? 0
+        let dampening = try map["dampening"]?.finite() ?? 0
+        let nesterov = try map["nesterov"]?.bool() ?? false
+        if nesterov, momentum <= 0 || dampening != 0 {
+            throw map["nesterov"]!.error("Nesterov momentum requires a momentum and zero dampening", expected: "momentum > 0 and dampening 0")
+        }
+        let decay = try map["weight_decay"]?.scalarOrVector(count: d, expected: "a weight decay ≥ 0") { $0 >= 0 }
+            ?? [Double](repeating: 0, count: d)
+        let schedule = try map["schedule"].map { try Self.schedule($0) } ?? .constant
+        let clip = try map["clip"].map { try Self.clip($0) } ?? GradientClip.none
+        let rule = OptimizerSpec.Rule.sgd(SGD(momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: WeightDecay(decay)))
+        return OptimizerSpec(label: label, rule: rule, lr: lr, schedule: schedule, clip: clip)
+    }
+
+    static func schedule(_ node: ConfigNode) throws -> ScheduleSpec {
+        let map = try node.mapping(allowed: ["type"])
+        _ = try type(map, among: scheduleTypes, implemented: implementedSchedules, what: "schedule")
+        return .constant
+    }
+
+    static func clip(_ node: ConfigNode) throws -> GradientClip {
+        let map = try node.mapping(allowed: ["max_norm", "norm_type", "max_value"])
+        switch (map["max_norm"], map["max_value"]) {
+        case (let norm?, nil):
+            let maxNorm = try norm.finite("a max_norm > 0") { $0 > 0 }
+            var normType = 2.0
+            if let t = map["norm_type"] {
+                if (try? t.string().lowercased()) == "inf" { normType = .infinity } else {
+                    normType = try t.double()
+                    guard [1, 2, .infinity].contains(normType) else { throw t.error("is \(t.kind)", expected: "1, 2 or inf") }
+                }
+            }
+            return .norm(maxNorm: maxNorm, normType: normType)
+        case (nil, let value?):
+            if map.has("norm_type") { throw map["norm_type"]!.error("only applies with max_norm", expected: "max_norm beside norm_type") }
+            return .value(try value.finite("a max_value > 0") { $0 > 0 })
+        case (nil, nil):
+            throw node.error("gives neither max_norm nor max_value", expected: "{max_norm: c} or {max_value: c}")
+        case (.some, .some):
+            throw node.error("gives both max_norm and max_value", expected: "only one of them")
+        }
+    }
+
+    // MARK: statistics and output
+
+    static func statistics(_ node: ConfigNode, dimension d: Int) throws -> HistogramPlan {
+        let map = try node.mapping(allowed: ["histogram", "pairs"])
+        var bins = 60
+        var ranges: [ClosedRange<Double>]? = nil
+        if let h = map["histogram"] {
+            let hm = try h.mapping(allowed: ["bins", "range"])
+            bins = try hm["bins"]?.integer("an integer in 0...10000 (0 = no histograms)") { (0...10_000).contains($0) } ?? 60
+            if let r = hm["range"] {
+                let rows = try r.sequence()
+                guard rows.count == d else { throw r.error("has \(rows.count) ranges", expected: "\(d) ranges [lo, hi], one per coordinate") }
+                ranges = try rows.map { row in
+                    let v = try row.vector(count: 2, expected: "numbers [lo, hi]")
+                    guard v[0] < v[1] else { throw row.error("is [\(v[0]), \(v[1])]", expected: "lo < hi") }
+                    return v[0]...v[1]
+                }
+            }
+        }
+        var pairs: [HistogramPlan.Pair] = d >= 2 ? [.init(0, 1)] : []
+        if let p = map["pairs"] {
+            pairs = try p.sequence().map { item in
+                let ij = try item.sequence()
+                guard ij.count == 2 else { throw item.error("has \(ij.count) entries", expected: "a pair [i, j] of coordinates") }
+                let i = try ij[0].integer("a coordinate in 0..<\(d)") { (0..<d).contains($0) }
+                let j = try ij[1].integer("a coordinate in 0..<\(d)") { (0..<d).contains($0) }
+                guard i != j else { throw item.error("pairs coordinate \(i) with itself", expected: "two different coordinates") }
+                return HistogramPlan.Pair(i, j)
+            }
+            guard pairs.count <= 100 else { throw p.error("has \(pairs.count) pairs", expected: "at most 100 pairs") }
+        }
+        return HistogramPlan(bins: bins, ranges: ranges, pairs: pairs)
+    }
+
+    static func output(_ node: ConfigNode) throws -> SampleStorage {
+        let map = try node.mapping(allowed: ["samples", "trace_chains"])
+        if let trace = map["trace_chains"] {
+            let n = try trace.integer("0") { $0 >= 0 }
+            if n > 0 { throw trace.error("trace output is not implemented in this version", expected: "0") }
+        }
+        return try map["samples"].map { SampleStorage(rawValue: try $0.choice(SampleStorage.allCases.map(\.rawValue)))! } ?? .final
+    }
+}

@@ -1,0 +1,81 @@
+import Simulation
+
+extension RunConfig {
+    /// The fully resolved config: every key with its value or default, as `validate`
+    /// prints it and summary.json records it.
+    public var resolved: JSONValue {
+        let d = dimension
+        var entries: [(String, JSONValue)] = [
+            ("name", .string(name)), ("seed", .integer(Int(truncatingIfNeeded: seed))),
+            ("objective", objectiveJSON), ("noise", noiseJSON), ("init", initJSON),
+            ("chains", .integer(chains)), ("steps", .integer(steps)), ("burn_in", .integer(burnIn)),
+            ("thin", .integer(thin)), ("divergence_bound", .number(divergenceBound)),
+            ("common_random_numbers", .bool(commonRandomNumbers)),
+        ]
+        entries.append(("optimizers", .array(optimizers.map(\.resolved))))
+        var histogramEntries: [(String, JSONValue)] = [("bins", .integer(histogram.bins))]
+        histogramEntries.append(("range", histogram.ranges.map { .array($0.map { .numbers([$0.lowerBound, $0.upperBound]) }) } ?? .string("auto")))
+        entries.append(("statistics", .object([
+            ("histogram", .object(histogramEntries)),
+            ("pairs", .array(histogram.pairs.map { .array([.integer($0.x), .integer($0.y)]) })),
+        ])))
+        entries.append(("output", .object([("samples", .string(samples.rawValue)), ("trace_chains", .integer(0))])))
+        _ = d
+        return .object(entries)
+    }
+
+    private var objectiveJSON: JSONValue {
+        switch objective {
+        case .quadratic(let h, let minimum, let form):
+            var entries: [(String, JSONValue)] = [("type", .string("quadratic")), ("dim", .integer(minimum.count))]
+            switch form {
+            case .hessian: break
+            case .diagonal: entries.append(("diagonal", .numbers((0..<minimum.count).map { h[$0 * minimum.count + $0] })))
+            case .eigenvalues(let values, let seed):
+                entries.append(("eigenvalues", .numbers(values)))
+                entries.append(("rotation_seed", .integer(Int(truncatingIfNeeded: seed))))
+            }
+            entries.append(("hessian", .matrix(h, minimum.count)))
+            entries.append(("minimum", .numbers(minimum)))
+            return .object(entries)
+        }
+    }
+
+    private var noiseJSON: JSONValue {
+        switch noise {
+        case .none: return .object([("type", .string("none"))])
+        case .gaussian(let c, _, _):
+            return .object([("type", .string("gaussian")), ("covariance", .matrix(c, dimension))])
+        }
+    }
+
+    private var initJSON: JSONValue {
+        switch initial {
+        case .point(let at): return .object([("type", .string("point")), ("at", .numbers(at))])
+        case .gaussian(let mean, let std):
+            return .object([("type", .string("gaussian")), ("mean", .numbers(mean)), ("std", .numbers(std))])
+        }
+    }
+}
+
+extension OptimizerSpec {
+    var resolved: JSONValue {
+        var entries: [(String, JSONValue)] = [("label", .string(label)), ("type", .string(type)), ("lr", .number(lr))]
+        switch rule {
+        case .sgd(let sgd):
+            entries += [
+                ("momentum", .number(sgd.momentum)), ("dampening", .number(sgd.dampening)),
+                ("nesterov", .bool(sgd.nesterov)), ("weight_decay", .numbers(sgd.weightDecay.values)),
+            ]
+        }
+        entries.append(("schedule", .object([("type", .string(schedule.type))])))
+        switch clip {
+        case .none: entries.append(("clip", .null))
+        case .norm(let maxNorm, let normType):
+            entries.append(("clip", .object([("max_norm", .number(maxNorm)),
+                                             ("norm_type", normType.isInfinite ? .string("inf") : .number(normType))])))
+        case .value(let v): entries.append(("clip", .object([("max_value", .number(v))])))
+        }
+        return .object(entries)
+    }
+}

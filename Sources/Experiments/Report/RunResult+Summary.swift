@@ -1,0 +1,65 @@
+import Simulation
+import Statistics
+
+extension RunResult {
+    /// summary.json (SPEC §5): provenance, the resolved config and every statistic.
+    public var summary: JSONValue {
+        .object([
+            ("optcloud_version", .string(Self.version)),
+            ("config", config.resolved),
+            ("seed", .integer(Int(truncatingIfNeeded: config.seed))),
+            ("threads", .integer(threads)),
+            ("wall_seconds", .number(wallSeconds)),
+            ("common_random_numbers", .bool(config.commonRandomNumbers)),
+            ("optimizers", .array(optimizers.map { $0.summary(config: config) })),
+        ])
+    }
+
+    /// theory.json: per optimizer, the prediction and the simulated cloud's error against it.
+    public var theoryDocument: JSONValue {
+        .object([
+            ("optcloud_version", .string(Self.version)),
+            ("optimizers", .array(optimizers.map { result in
+                .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
+                         ("theory", result.theory.json(estimate: result.estimate))])
+            })),
+        ])
+    }
+}
+
+extension OptimizerResult {
+    func summary(config: RunConfig) -> JSONValue {
+        let e = estimate, d = e.dimension
+        var hessianTrace: JSONValue = .null
+        if let h = config.objective.constantHessian {
+            hessianTrace = .number((0..<d).reduce(0) { $0 + h[$1 * d + $1] })
+        }
+        var entries: [(String, JSONValue)] = [
+            ("label", .string(spec.label)), ("type", .string(spec.type)),
+            ("chains", .integer(e.chains)), ("diverged_chains", .integer(e.divergedChains)),
+            ("samples", .integer(e.samples)), ("replicate_groups", .integer(e.replicateGroups)),
+            ("minimum", .numbers(e.minimum)), ("mean", .numbers(e.mean)), ("bias", .numbers(e.bias)),
+            ("stderr_mean", .numbers(e.stderrMean)), ("std", .numbers(e.std)),
+            ("covariance", .matrix(e.covariance, d)), ("covariance_stderr", .matrix(e.covarianceStderr, d)),
+            ("covariance_eigenvalues", .numbers(e.eigenvalues)),
+            ("covariance_eigenvectors", .matrix(e.eigenvectors, d)),
+            ("skewness", .numbers(e.skewness)), ("kurtosis", .numbers(e.kurtosis)),
+        ]
+        entries.append(("quantiles", .object(e.quantileLevels.enumerated().map { i, level in
+            (Self.quantileName(level), .numbers(e.quantiles.map { $0[i] }))
+        })))
+        entries.append(("histogram_ranges", .array(cloud.histograms.ranges.map { .numbers([$0.lowerBound, $0.upperBound]) })))
+        entries.append(("histogram_outside_fraction", .numbers(e.outsideFraction)))
+        entries.append(("hessian_trace_at_mean", hessianTrace))
+        if let t = theory.theory, let exact = t.covariance {
+            entries.append(("theory_covariance_relative_error", .number(TheoryComparison.relativeError(e.covariance, exact))))
+        }
+        entries.append(("seconds", .number(seconds)))
+        return .object(entries)
+    }
+
+    static func quantileName(_ level: Double) -> String {
+        let percent = Int((level * 100).rounded())
+        return percent < 10 ? "q0\(percent)" : "q\(percent)"
+    }
+}

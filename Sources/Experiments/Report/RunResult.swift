@@ -1,0 +1,36 @@
+import Simulation
+import Statistics
+
+/// The outcome of one optimizer: its cloud, the statistics and the theory comparison.
+public struct OptimizerResult: Sendable {
+    public let spec: OptimizerSpec
+    public let cloud: CloudAccumulation
+    public let estimate: CloudEstimate
+    public let theory: TheoryComparison
+    public let seconds: Double
+
+    public init(spec: OptimizerSpec, cloud: CloudAccumulation, config: RunConfig, seconds: Double) throws {
+        self.spec = spec
+        self.cloud = cloud
+        self.estimate = try CloudEstimate(cloud)
+        self.theory = TheoryComparison(config: config, optimizer: spec)
+        self.seconds = seconds
+    }
+}
+
+/// A finished run: everything the output files are made of.
+public struct RunResult: Sendable {
+    public static let version = "0.1.0"
+
+    public let config: RunConfig
+    public let threads: Int
+    public let wallSeconds: Double
+    public let optimizers: [OptimizerResult]
+
+    public init(config: RunConfig, threads: Int, wallSeconds: Double, optimizers: [OptimizerResult]) {
+        self.config = config
+        self.threads = threads
+        self.wallSeconds = wallSeconds
+        self.optimizers = optimizers
+    }
+}

@@ -1,0 +1,92 @@
+import Simulation
+import Statistics
+
+/// The analytic prediction for one optimizer of a config, where theory has one, and how far
+/// the simulated cloud is from it.
+public struct TheoryComparison: Sendable {
+    /// Why there is no prediction, when there is none.
+    public let unavailableReason: String?
+    public let theory: SGDStationaryTheory?
+
+    /// The prediction for SGD on a quadratic with additive Gaussian (or no) noise, constant
+    /// lr and no clipping.
+    public init(config: RunConfig, optimizer spec: OptimizerSpec) {
+        guard case .quadratic(let hessian, let minimum, _) = config.objective else {
+            (unavailableReason, theory) = ("no closed form for this objective", nil); return
+        }
+        guard case .sgd(let sgd) = spec.rule else {
+            (unavailableReason, theory) = ("no closed form for optimizer \(spec.type)", nil); return
+        }
+        guard spec.schedule == .constant else {
+            (unavailableReason, theory) = ("stationary theory needs a constant learning rate", nil); return
+        }
+        guard spec.clip == .none else {
+            (unavailableReason, theory) = ("clipping makes the dynamics non-linear", nil); return
+        }
+        let parameters = SGDStationaryTheory.Parameters(
+            hessian: hessian, minimum: minimum, noiseCovariance: config.noise.covariance(dimension: minimum.count),
+            lr: spec.lr, momentum: sgd.momentum, dampening: sgd.dampening, nesterov: sgd.nesterov,
+            weightDecay: sgd.weightDecay.values)
+        do {
+            let t = try SGDStationaryTheory(parameters)
+            (unavailableReason, theory) = (t.covariance == nil ? "unstable: spectral radius \(t.spectralRadius) ≥ 1, no stationary law" : nil, t)
+        } catch {
+            (unavailableReason, theory) = ("the linear system is singular (\(error))", nil)
+        }
+    }
+
+    /// ‖Ĉ − C‖_F / ‖C‖_F.
+    public static func relativeError(_ simulated: [Double], _ predicted: [Double]) -> Double {
+        var difference = 0.0, size = 0.0
+        for i in simulated.indices {
+            difference += (simulated[i] - predicted[i]) * (simulated[i] - predicted[i])
+            size += predicted[i] * predicted[i]
+        }
+        return (difference / size).squareRoot()
+    }
+
+    /// (Ĉ_ij − C_ij) / se(Ĉ_ij) per entry.
+    public static func zScores(_ simulated: [Double], _ predicted: [Double], stderr: [Double]) -> [Double] {
+        simulated.indices.map { (simulated[$0] - predicted[$0]) / stderr[$0] }
+    }
+
+    public func json(estimate: CloudEstimate) -> JSONValue {
+        let d = estimate.dimension
+        guard let theory else {
+            return .object([("available", .bool(false)), ("reason", .string(unavailableReason ?? ""))])
+        }
+        var entries: [(String, JSONValue)] = [
+            ("available", .bool(theory.covariance != nil)),
+            ("model", .string("SGD on a quadratic with additive Gaussian noise: discrete Lyapunov equation")),
+        ]
+        if let reason = unavailableReason { entries.append(("reason", .string(reason))) }
+        entries += [
+            ("spectral_radius", .number(theory.spectralRadius)),
+            ("stability_limit_lr", .optional(theory.stabilityLimit)),
+            ("mean", .numbers(theory.mean)),
+            ("simulated_mean", .numbers(estimate.mean)),
+            ("mean_z_scores", .numbers(zip(zip(estimate.mean, theory.mean), estimate.stderrMean).map { ($0.0 - $0.1) / $1 })),
+            ("simulated_covariance", .matrix(estimate.covariance, d)),
+            ("simulated_covariance_stderr", .matrix(estimate.covarianceStderr, d)),
+        ]
+        if let exact = theory.covariance {
+            let z = Self.zScores(estimate.covariance, exact, stderr: estimate.covarianceStderr)
+            entries += [
+                ("covariance", .matrix(exact, d)),
+                ("relative_error", .number(Self.relativeError(estimate.covariance, exact))),
+                ("z_scores", .matrix(z, d)),
+                ("max_abs_z", .number(z.map(Swift.abs).max() ?? .nan)),
+            ]
+        }
+        if let continuous = theory.continuousCovariance {
+            let z = Self.zScores(estimate.covariance, continuous, stderr: estimate.covarianceStderr)
+            entries += [
+                ("continuous_covariance", .matrix(continuous, d)),
+                ("continuous_relative_error", .number(Self.relativeError(estimate.covariance, continuous))),
+                ("continuous_z_scores", .matrix(z, d)),
+                ("continuous_max_abs_z", .number(z.map(Swift.abs).max() ?? .nan)),
+            ]
+        }
+        return .object(entries)
+    }
+}

@@ -1,0 +1,86 @@
+import Simulation
+
+/// Turns a validated config into concrete, fully specialised simulators and runs them.
+///
+/// The switches below are the only place where catalogue entries meet the engine: each
+/// resolves one choice (objective, noise, optimizer) to a concrete type before the next, so
+/// `Simulator<O, N, P>` is compiled for every combination and its hot loop never dispatches
+/// dynamically. A new catalogue entry adds one case here.
+public enum CloudRunner {
+    /// Options of `run` that change how, not what, is simulated.
+    public struct Settings: Sendable {
+        public var threads: Int
+        public var progress: RunProgress?
+        public init(threads: Int, progress: RunProgress? = nil) {
+            self.threads = threads
+            self.progress = progress
+        }
+    }
+
+    /// The random streams of optimizer `index`: shared by all optimizers with common random
+    /// numbers, so that their differences are not Monte Carlo noise; separate otherwise.
+    public static func normals(_ config: RunConfig, optimizer index: Int) -> NormalStream {
+        let seed = config.commonRandomNumbers ? config.seed : config.seed &+ UInt64(index + 1) &* 0xD1B5_4A32_D192_ED03
+        return NormalStream(generator: Philox4x32(seed: seed))
+    }
+
+    public static func plan(_ config: RunConfig) -> SimulationPlan {
+        SimulationPlan(
+            chains: config.chains, recording: config.recording, initial: config.initial,
+            divergenceBound: config.divergenceBound, histograms: config.histogram, samples: config.samples
+        )
+    }
+
+    /// Simulates optimizer `index` of the config; nil when cancelled.
+    public static func simulate(_ config: RunConfig, optimizer index: Int, settings: Settings) -> CloudAccumulation? {
+        let job = Job(config: config, spec: config.optimizers[index], normals: normals(config, optimizer: index),
+                      plan: plan(config), settings: settings)
+        switch config.objective {
+        case .quadratic(let hessian, let minimum, _):
+            let d = minimum.count
+            if isDiagonal(hessian, d) {
+                return job.with(objective: DiagonalQuadratic(curvatures: (0..<d).map { hessian[$0 * d + $0] }, minimum: minimum))
+            }
+            return job.with(objective: Quadratic(hessian: hessian, minimum: minimum))
+        }
+    }
+
+    static func isDiagonal(_ m: [Double], _ d: Int) -> Bool {
+        for i in 0..<d { for j in 0..<d where i != j && m[i * d + j] != 0 { return false } }
+        return true
+    }
+
+    struct Job {
+        let config: RunConfig
+        let spec: OptimizerSpec
+        let normals: NormalStream
+        let plan: SimulationPlan
+        let settings: Settings
+
+        func with<O: Objective>(objective: O) -> CloudAccumulation? {
+            let d = objective.dimension
+            switch config.noise {
+            case .none:
+                return with(objective: objective, noise: NoNoise(dimension: d))
+            case .gaussian(_, let factor, let diagonal):
+                if diagonal {
+                    return with(objective: objective, noise: DiagonalGaussianNoise(std: (0..<d).map { factor[$0 * d + $0] }))
+                }
+                return with(objective: objective, noise: GaussianNoise(choleskyFactor: factor, dimension: d))
+            }
+        }
+
+        func with<O: Objective, N: GradientNoise>(objective: O, noise: N) -> CloudAccumulation? {
+            switch spec.rule {
+            case .sgd(let sgd):
+                return run(objective, noise, sgd)
+            }
+        }
+
+        func run<O: Objective, N: GradientNoise, P: Optimizer>(_ objective: O, _ noise: N, _ optimizer: P) -> CloudAccumulation? {
+            Simulator(objective: objective, noise: noise, optimizer: optimizer, schedule: spec.schedule.make(baseLR: spec.lr),
+                      clip: spec.clip, normals: normals, plan: plan)
+                .run(threads: settings.threads, progress: settings.progress)
+        }
+    }
+}

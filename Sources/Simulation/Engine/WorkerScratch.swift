@@ -1,0 +1,227 @@
+/// One worker's preallocated buffers: everything a step needs, so the hot loop never allocates.
+final class WorkerScratch: @unchecked Sendable {
+    static let chunk = 256
+
+    let dimension: Int
+    let stateVectors: Int
+    let tileSize: Int
+    let plan: HistogramPlan
+    let gradient: UnsafeMutablePointer<Double>
+    let noise: UnsafeMutablePointer<Double>
+    let perChain: UnsafeMutablePointer<Double>
+    let learningRates: UnsafeMutablePointer<Double>
+    let centered: UnsafeMutablePointer<Double>
+    // Snapshot of a tile at the start of recording, for the replay after a divergence.
+    let savedX: UnsafeMutablePointer<Double>
+    let savedState: UnsafeMutablePointer<Double>
+    // Tile-local sums; folded into the group only once the tile is known to be clean.
+    let tileSums: UnsafeMutablePointer<Double>
+    let tileCounts: UnsafeMutablePointer<Int>
+    let tileCountsSize: Int
+    /// The worker's histogram totals over all the tiles it has processed.
+    var histograms: HistogramCounts?
+    /// Per coordinate: lower end of the counting range and counting bins per unit.
+    let histogramLower: UnsafeMutablePointer<Double>
+    let histogramScale: UnsafeMutablePointer<Double>
+
+    init<O, N, P>(simulator: Simulator<O, N, P>, layout: ChainLayout) {
+        dimension = simulator.objective.dimension
+        stateVectors = simulator.optimizer.stateVectors
+        tileSize = layout.tileSize
+        plan = simulator.plan.histograms
+        let block = tileSize * dimension
+        gradient = .allocate(capacity: block)
+        noise = .allocate(capacity: block)
+        centered = .allocate(capacity: block)
+        perChain = .allocate(capacity: tileSize)
+        learningRates = .allocate(capacity: Self.chunk)
+        savedX = .allocate(capacity: block)
+        savedState = .allocate(capacity: Swift.max(1, block * stateVectors))
+        tileSums = .allocate(capacity: 1 + dimension * (dimension + 3))
+        tileCountsSize = plan.isActive ? dimension * (plan.countingBins + 2) + plan.pairs.count * plan.pairBins * plan.pairBins : 0
+        tileCounts = .allocate(capacity: Swift.max(1, tileCountsSize))
+        histogramLower = .allocate(capacity: dimension)
+        histogramScale = .allocate(capacity: dimension)
+        histogramLower.initialize(repeating: 0, count: dimension)
+        histogramScale.initialize(repeating: 0, count: dimension)
+        for p in [gradient, noise, centered, savedX] { p.initialize(repeating: 0, count: block) }
+        perChain.initialize(repeating: 0, count: tileSize)
+        learningRates.initialize(repeating: 0, count: Self.chunk)
+        savedState.initialize(repeating: 0, count: Swift.max(1, block * stateVectors))
+    }
+
+    func deallocate() {
+        for p in [gradient, noise, centered, perChain, learningRates, savedX, savedState, tileSums,
+                  histogramLower, histogramScale] { p.deallocate() }
+        tileCounts.deallocate()
+    }
+
+    func startRecording(histograms: HistogramCounts) {
+        self.histograms = histograms
+        for (k, range) in histograms.ranges.enumerated() {
+            histogramLower[k] = range.lowerBound
+            histogramScale[k] = 1 / (range.upperBound - range.lowerBound)
+        }
+    }
+
+    func snapshot(_ tile: Tile, state: EnsembleState) {
+        let block = tile.stride * dimension
+        savedX.update(from: state.x + tile.offset * dimension, count: block)
+        if stateVectors > 0 {
+            savedState.update(from: state.optimizerState + tile.offset * dimension * stateVectors, count: block * stateVectors)
+        }
+    }
+
+    /// Puts a tile back as it was at the start of recording; chains that have diverged since
+    /// stay marked as diverged.
+    func restore(_ tile: Tile, state: EnsembleState, keepingDeaths: Bool) {
+        let block = tile.stride * dimension
+        (state.x + tile.offset * dimension).update(from: savedX, count: block)
+        if stateVectors > 0 {
+            (state.optimizerState + tile.offset * dimension * stateVectors).update(from: savedState, count: block * stateVectors)
+        }
+    }
+
+    func countDiverged(_ tile: Tile, state: EnsembleState) -> Int {
+        var n = 0
+        for c in tile.chains where state.alive[c] == 0 { n += 1 }
+        return n
+    }
+}
+
+/// The sums of one tile over its recorded steps, in the worker's scratch buffers.
+struct TileAccumulator {
+    private let sums: UnsafeMutablePointer<Double>
+    private let counts: UnsafeMutablePointer<Int>
+    private let dimension: Int
+
+    init(scratch: WorkerScratch) {
+        sums = scratch.tileSums
+        counts = scratch.tileCounts
+        dimension = scratch.dimension
+        sums.update(repeating: 0, count: 1 + dimension * (dimension + 3))
+        counts.update(repeating: 0, count: scratch.tileCountsSize)
+    }
+
+    // Layout of `sums`: [count | sum d | cube d | fourth d | cross d·d].
+    private var sum: UnsafeMutablePointer<Double> { sums + 1 }
+    private var cube: UnsafeMutablePointer<Double> { sums + 1 + dimension }
+    private var fourth: UnsafeMutablePointer<Double> { sums + 1 + 2 * dimension }
+    private var cross: UnsafeMutablePointer<Double> { sums + 1 + 3 * dimension }
+
+    @inline(__always)
+    mutating func add(
+        x: UnsafeMutablePointer<Double>, alive: UnsafeMutablePointer<Double>, stride: Int, count n: Int,
+        step t: Int, firstChain: Int, plan: SimulationPlan, state: EnsembleState, scratch: WorkerScratch
+    ) {
+        let d = dimension
+        let y = scratch.centered
+        let shift = state.shiftPointer
+        var alives = 0.0
+        for c in 0..<n { alives += alive[c] }
+        sums[0] += alives
+        for k in 0..<d {
+            let xk = x + k * stride, yk = y + k * stride, m = shift[k]
+            var s1 = 0.0
+            for c in 0..<n {
+                let v = (xk[c] - m) * alive[c]
+                yk[c] = v
+                s1 += v
+            }
+            sum[k] += s1
+            if plan.higherMoments {
+                var s3 = 0.0, s4 = 0.0
+                for c in 0..<n {
+                    let v2 = yk[c] * yk[c]
+                    s3 += v2 * yk[c]
+                    s4 += v2 * v2
+                }
+                cube[k] += s3
+                fourth[k] += s4
+            }
+        }
+        if plan.covariance {
+            for i in 0..<d {
+                let yi = y + i * stride
+                for j in i..<d {
+                    let yj = y + j * stride
+                    var s = 0.0
+                    for c in 0..<n { s += yi[c] * yj[c] }
+                    cross[i * d + j] += s
+                }
+            }
+        }
+        if scratch.plan.isActive { addHistograms(x: x, alive: alive, stride: stride, count: n, scratch: scratch) }
+        if let all = state.allIterates {
+            let draws = state.recording.draws
+            let draw = (t - state.recording.burnIn) / state.recording.thin - 1
+            for c in 0..<n where alive[c] != 0 {
+                let base = ((firstChain + c) * draws + draw) * d
+                for k in 0..<d { all[base + k] = x[k * stride + c] }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func addHistograms(
+        x: UnsafeMutablePointer<Double>, alive: UnsafeMutablePointer<Double>, stride: Int, count n: Int,
+        scratch: WorkerScratch
+    ) {
+        let plan = scratch.plan
+        let bins = plan.countingBins
+        let d = dimension
+        let lower = scratch.histogramLower, unit = scratch.histogramScale
+        for k in 0..<d {
+            let lo = lower[k], scale = Double(bins) * unit[k]
+            let row = counts + k * (bins + 2)
+            let xk = x + k * stride
+            for c in 0..<n where alive[c] != 0 {
+                let position = (xk[c] - lo) * scale
+                if position < 0 {
+                    row[bins] += 1
+                } else if position >= Double(bins) {
+                    row[bins + 1] += 1
+                } else {
+                    row[Int(position)] += 1
+                }
+            }
+        }
+        let pairBins = plan.pairBins
+        let pairBase = counts + d * (bins + 2)
+        for (p, pair) in plan.pairs.enumerated() {
+            let lx = lower[pair.x], ly = lower[pair.y]
+            let sx = Double(pairBins) * unit[pair.x], sy = Double(pairBins) * unit[pair.y]
+            let cells = pairBase + p * pairBins * pairBins
+            let xs = x + pair.x * stride, ys = x + pair.y * stride
+            for c in 0..<n where alive[c] != 0 {
+                let px = (xs[c] - lx) * sx, py = (ys[c] - ly) * sy
+                if px >= 0, px < Double(pairBins), py >= 0, py < Double(pairBins) {
+                    cells[Int(px) * pairBins + Int(py)] += 1
+                }
+            }
+        }
+    }
+
+    /// Adds this tile's sums to its group (fixed order) and its counts to the worker's histograms.
+    func merge(into moments: inout GroupMoments, histograms: inout HistogramCounts, scratch: WorkerScratch) {
+        let d = dimension
+        moments.count += sums[0]
+        for k in 0..<d {
+            moments.sum[k] += sum[k]
+            moments.cube[k] += cube[k]
+            moments.fourth[k] += fourth[k]
+        }
+        for i in 0..<(d * d) { moments.cross[i] += cross[i] }
+        guard histograms.plan.isActive else { return }
+        let bins = histograms.plan.countingBins
+        for k in 0..<d {
+            let row = counts + k * (bins + 2)
+            for b in 0..<bins { histograms.counts[k * bins + b] += row[b] }
+            histograms.below[k] += row[bins]
+            histograms.above[k] += row[bins + 1]
+        }
+        let cells = histograms.pairCounts.count
+        let pairBase = counts + d * (bins + 2)
+        for i in 0..<cells { histograms.pairCounts[i] += pairBase[i] }
+    }
+}

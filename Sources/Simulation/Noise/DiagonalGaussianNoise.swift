@@ -1,0 +1,29 @@
+/// ξ ~ N(0, diag(std²)): isotropic when every std is equal.
+public struct DiagonalGaussianNoise: GradientNoise {
+    public let dimension: Int
+    public let std: [Double]
+
+    public init(std: [Double]) {
+        self.dimension = std.count
+        self.std = std
+    }
+
+    public var covariance: [Double]? {
+        var c = [Double](repeating: 0, count: dimension * dimension)
+        for k in 0..<dimension { c[k * dimension + k] = std[k] * std[k] }
+        return c
+    }
+
+    public func perturb(
+        _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
+        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+    ) {
+        normals.fill(scratch, stride: stride, count: count, dimension: dimension,
+                     firstChain: firstChain, step: step, purpose: .gradientNoise)
+        for k in 0..<dimension {
+            let s = std[k]
+            let gk = g + k * stride, zk = scratch + k * stride
+            for c in 0..<count { gk[c] += s * zk[c] }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+/// How the stochastic gradient is formed from the exact one: g̃ = ∇f(x) + ξ.
+///
+/// `perturb` adds ξ to a block of gradients (structure-of-arrays, index k·stride + c) for
+/// chains firstChain + c at update `step`. Draws come from `normals`, addressed by
+/// (chain, step), so they are independent across chains and steps and identical for any
+/// schedule of work. `scratch` holds dimension·stride doubles.
+public protocol GradientNoise: Sendable {
+    var dimension: Int { get }
+    /// The covariance of ξ (row-major d×d) where it is state independent; nil otherwise.
+    var covariance: [Double]? { get }
+    func perturb(
+        _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
+        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+    )
+}

@@ -1,0 +1,10 @@
+/// ξ = 0: full-batch gradient descent.
+public struct NoNoise: GradientNoise {
+    public let dimension: Int
+    public init(dimension: Int) { self.dimension = dimension }
+    public var covariance: [Double]? { [Double](repeating: 0, count: dimension * dimension) }
+    public func perturb(
+        _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
+        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+    ) {}
+}

@@ -1,0 +1,6 @@
+/// lr_t = base_lr for every t.
+public struct ConstantSchedule: Schedule {
+    public let baseLR: Double
+    public init(baseLR: Double) { self.baseLR = baseLR }
+    public func learningRate(afterSchedulerSteps k: Int) -> Double { baseLR }
+}

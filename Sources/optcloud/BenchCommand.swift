@@ -1,0 +1,159 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Simulation
+
+/// The performance benchmark of SPEC §7, in nanoseconds per chain·coordinate·step.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure simulation speed on the standard workloads (build with -c release).",
+        discussion: """
+        W1: SGD on a d-dimensional diagonal quadratic (curvatures log-spaced in [1, 10]) with isotropic Gaussian noise \
+        (σ = 1, lr = 0.05, start at 0), streaming mean and full covariance after burn-in.
+        W2: the same with AdamW (not implemented yet).
+        W3: SGD in d = 2 with moments, 1-D histograms (60 bins, quantiles) and the 2-D histogram.
+        """
+    )
+
+    @Option(name: .long, help: "W1, W3 or all.")
+    var workload: String = "all"
+
+    @Option(name: .long, help: "Dimension d of W1.")
+    var dimension: Int = 10
+
+    @Option(name: .long, help: "Chains.")
+    var chains: Int = 100_000
+
+    @Option(name: .long, help: "Steps per chain.")
+    var steps: Int = 200
+
+    @Option(name: .customLong("burn-in"), help: "Burn-in steps.")
+    var burnIn: Int = 100
+
+    @Option(name: .long, help: "Comma-separated thread counts to measure, e.g. 1,2 (default: 1 and all cores).")
+    var threads: String?
+
+    @Option(name: .long, help: "Seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("c-reference"), help: "Path of the compiled C reference of W1 (benchmarks/w1.c) to run for comparison.")
+    var cReference: String?
+
+    func validate() throws {
+        guard ["W1", "W3", "all"].contains(workload) else { throw ValidationError("--workload must be W1, W3 or all, got '\(workload)'") }
+        guard dimension >= 1, dimension <= 1000 else { throw ValidationError("--dimension must be in 1...1000") }
+        guard chains >= 1, chains <= Int(UInt32.max) else { throw ValidationError("--chains must be in 1...4294967295") }
+        guard steps >= 1, steps <= Int(UInt32.max), burnIn >= 0, burnIn < steps else {
+            throw ValidationError("--steps and --burn-in must satisfy 0 ≤ burn-in < steps")
+        }
+        _ = try threadCounts()
+    }
+
+    func threadCounts() throws -> [Int] {
+        guard let threads else {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            return cores > 1 ? [1, cores] : [1]
+        }
+        let values = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 1024 }) else {
+            throw ValidationError("--threads must be a comma-separated list of counts in 1...1024, got '\(threads)'")
+        }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        let counts = try threadCounts()
+        #if DEBUG
+        Terminal.warning("this is a debug build; measure with `swift build -c release`")
+        #endif
+        print("workload      d    chains  steps  threads   seconds  ns/chain·coord·step  speedup  peak RSS (MiB)")
+        var firstW1: Double?
+        if workload != "W3" {
+            var single: Double?
+            for t in counts {
+                let (seconds, variance) = w1(threads: t)
+                let ns = seconds * 1e9 / (Double(chains) * Double(dimension) * Double(steps))
+                if t == 1 { single = ns; firstW1 = ns }
+                row("W1 sgd", dimension, t, seconds, ns, single.map { $0 / ns })
+                _ = variance
+            }
+        }
+        if workload != "W1" {
+            var single: Double?
+            for t in counts {
+                let seconds = w3(threads: t)
+                let ns = seconds * 1e9 / (Double(chains) * 2 * Double(steps))
+                if t == 1 { single = ns }
+                row("W3 sgd+hist", 2, t, seconds, ns, single.map { $0 / ns })
+            }
+        }
+        if let cReference, workload != "W3" {
+            let c = try runC(cReference)
+            print(String(format: "C reference (benchmarks/w1.c, -O3, 1 thread): %.3f ns/chain·coord·step", c))
+            if let firstW1 { print(String(format: "optcloud W1 on 1 thread / C: %.2f×", firstW1 / c)) }
+        }
+    }
+
+    private func row(_ name: String, _ d: Int, _ threads: Int, _ seconds: Double, _ ns: Double, _ speedup: Double?) {
+        print(String(format: "%-11@ %3d %9d %6d %8d %9.3f %20.3f %8@ %15.1f",
+                     name, d, chains, steps, threads, seconds, ns,
+                     speedup.map { String(format: "%.2f×", $0) } ?? "-", Self.peakResidentMiB()))
+    }
+
+    private func w1(threads: Int) -> (Double, Double) {
+        let curvatures = (0..<dimension).map { k in dimension == 1 ? 1 : pow(10, Double(k) / Double(dimension - 1)) }
+        let simulator = Simulator(
+            objective: DiagonalQuadratic(curvatures: curvatures, minimum: [Double](repeating: 0, count: dimension)),
+            noise: DiagonalGaussianNoise(std: [Double](repeating: 1, count: dimension)),
+            optimizer: SGD(weightDecay: WeightDecay(uniform: 0, dimension: dimension)),
+            schedule: ConstantSchedule(baseLR: 0.05), clip: .none,
+            normals: NormalStream(generator: Philox4x32(seed: seed)),
+            plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: burnIn, thin: 1),
+                                 initial: .point([Double](repeating: 0, count: dimension)),
+                                 histograms: .off, samples: .none, covariance: true, higherMoments: false))
+        let start = Date()
+        let cloud = simulator.run(threads: threads)!
+        let seconds = Date().timeIntervalSince(start)
+        let total = cloud.total
+        let mean = total.sum[0] / total.count
+        return (seconds, (total.cross[0] - total.count * mean * mean) / (total.count - 1))
+    }
+
+    private func w3(threads: Int) -> Double {
+        let simulator = Simulator(
+            objective: DiagonalQuadratic(curvatures: [1, 10], minimum: [0, 0]),
+            noise: DiagonalGaussianNoise(std: [1, 1]),
+            optimizer: SGD(weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+            schedule: ConstantSchedule(baseLR: 0.05), clip: .none,
+            normals: NormalStream(generator: Philox4x32(seed: seed)),
+            plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: burnIn, thin: 1),
+                                 initial: .point([0, 0]),
+                                 histograms: HistogramPlan(bins: 60, ranges: nil, pairs: [.init(0, 1)]), samples: .none))
+        let start = Date()
+        _ = simulator.run(threads: threads)
+        return Date().timeIntervalSince(start)
+    }
+
+    private func runC(_ path: String) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = [String(dimension), String(chains), String(steps), String(burnIn), "0.05", "1", String(seed)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch { throw RunFailure(message: "cannot run \(path): \(error.localizedDescription)") }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        for line in output.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, parts[0] == "ns_per_chain_coord_step", let value = Double(parts[1]) { return value }
+        }
+        throw RunFailure(message: "\(path) printed no ns_per_chain_coord_step")
+    }
+
+    static func peakResidentMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Experiments
+
+/// The config file and the options that override its values (shared by run, validate, theory).
+struct ConfigOptions: ParsableArguments {
+    @Argument(help: "The config file (YAML or JSON).")
+    var config: String
+
+    @Option(name: .long, help: "Number of independent chains per optimizer (overrides `chains`).")
+    var chains: Int?
+
+    @Option(name: .long, help: "Number of updates per chain (overrides `steps`).")
+    var steps: Int?
+
+    @Option(name: .customLong("burn-in"), help: "Updates discarded before recording (overrides `burn_in`).")
+    var burnIn: Int?
+
+    @Option(name: .long, help: "Record every k-th step after burn-in (overrides `thin`).")
+    var thin: Int?
+
+    @Option(name: .long, help: "Random seed (overrides `seed`).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override any config value by its dotted key, e.g. optimizers.0.lr=0.05 (repeatable).", valueName: "key=value"))
+    var assignments: [String] = []
+
+    /// --set assignments first, then the dedicated options, which win.
+    var overrides: [String] {
+        var all = assignments
+        if let chains { all.append("chains=\(chains)") }
+        if let steps { all.append("steps=\(steps)") }
+        if let burnIn { all.append("burn_in=\(burnIn)") }
+        if let thin { all.append("thin=\(thin)") }
+        if let seed { all.append("seed=\(seed)") }
+        return all
+    }
+
+    func load() throws -> RunConfig {
+        try ConfigLoader.load(path: config, overrides: overrides)
+    }
+}
