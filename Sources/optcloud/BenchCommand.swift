@@ -96,8 +96,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func row(_ name: String, _ d: Int, _ threads: Int, _ seconds: Double, _ ns: Double, _ speedup: Double?) {
-        print(String(format: "%-11@ %3d %9d %6d %8d %9.3f %20.3f %8@ %15.1f",
-                     name, d, chains, steps, threads, seconds, ns,
+        print(String(format: "%@ %3d %9d %6d %8d %9.3f %20.3f %8@ %15.1f",
+                     name.padding(toLength: 11, withPad: " ", startingAt: 0), d, chains, steps, threads, seconds, ns,
                      speedup.map { String(format: "%.2f×", $0) } ?? "-", Self.peakResidentMiB()))
     }
 

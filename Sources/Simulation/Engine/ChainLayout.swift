@@ -6,7 +6,7 @@
 /// every floating-point sum is formed in the same order whatever `--threads` is.
 public struct ChainLayout: Sendable, Equatable {
     public let chains: Int
-    public let chainsPerGroup: Int
+    /// min(chains, 256) groups of ⌊chains/groups⌋ or ⌈chains/groups⌉ consecutive chains.
     public let groups: Int
     public let tileSize: Int
 
@@ -16,16 +16,13 @@ public struct ChainLayout: Sendable, Equatable {
     public init(chains: Int) {
         precondition(chains > 0, "at least one chain")
         self.chains = chains
-        let target = Swift.min(Self.maximumGroups, chains)
-        chainsPerGroup = (chains + target - 1) / target
-        groups = (chains + chainsPerGroup - 1) / chainsPerGroup
-        tileSize = Swift.min(Self.maximumTileSize, chainsPerGroup)
+        groups = Swift.min(Self.maximumGroups, chains)
+        tileSize = Swift.min(Self.maximumTileSize, (chains + groups - 1) / groups)
     }
 
     /// The chains of group g.
     public func chains(ofGroup g: Int) -> Range<Int> {
-        let start = g * chainsPerGroup
-        return start..<Swift.min(chains, start + chainsPerGroup)
+        (g * chains / groups)..<((g + 1) * chains / groups)
     }
 
     /// The tiles of group g, in the order they are processed.

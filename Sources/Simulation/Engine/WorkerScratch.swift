@@ -155,9 +155,9 @@ struct TileAccumulator {
         if let all = state.allIterates {
             let draws = state.recording.draws
             let draw = (t - state.recording.burnIn) / state.recording.thin - 1
-            for c in 0..<n where alive[c] != 0 {
+            for c in 0..<n {
                 let base = ((firstChain + c) * draws + draw) * d
-                for k in 0..<d { all[base + k] = x[k * stride + c] }
+                for k in 0..<d { all[base + k] = alive[c] != 0 ? x[k * stride + c] : .nan }
             }
         }
     }

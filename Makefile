@@ -1,0 +1,33 @@
+# optcloud — the two commands of the README, and a few more.
+#   make demo   install what is missing, build (release), run configs/quickstart.yaml
+#   make test   install what is missing, run the whole test suite (optimised build)
+
+SWIFT ?= swift
+TEST_FLAGS = -c release -Xswiftc -enable-testing
+
+.PHONY: demo test build deps bench clean
+
+deps:
+	@if ! pkg-config --exists gsl 2>/dev/null; then \
+		echo "installing libgsl-dev and pkg-config"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgsl-dev pkg-config >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+demo: build
+	.build/release/optcloud run configs/quickstart.yaml --force
+	@echo "outputs: output/quickstart/ (summary.json, moments.csv, cloud.svg, marginals.svg, ...)"
+
+test: deps
+	$(SWIFT) build $(TEST_FLAGS) --build-tests
+	$(SWIFT) test $(TEST_FLAGS) --skip-build
+
+bench: build
+	cc -O3 -o benchmarks/w1 benchmarks/w1.c -lm
+	.build/release/optcloud bench --workload W1 --dimension 10 --chains 100000 --steps 200 --burn-in 100 --c-reference benchmarks/w1
+	.build/release/optcloud bench --workload W3 --chains 100000 --steps 200 --burn-in 100
+
+clean:
+	rm -rf .build benchmarks/w1

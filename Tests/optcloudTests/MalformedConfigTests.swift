@@ -1,0 +1,227 @@
+import Foundation
+import XCTest
+
+/// SPEC §2/§3: every malformed input gives exit status 2 and exactly one line
+/// `optcloud: error: FILE:LINE: KEY: problem (expected …)` on standard error, never a crash,
+/// and never an output directory.
+final class MalformedConfigTests: XCTestCase {
+    /// Where the error must point.
+    enum Line {
+        /// `NAME.yaml:N:` must appear.
+        case exact(Int)
+        /// `NAME.yaml:<some line>:` must appear.
+        case some
+        /// No line is required (nothing to point at, e.g. an empty file).
+        case unchecked
+    }
+
+    struct BadFile {
+        let name: String
+        let line: Line
+        /// The dotted key the error must name, right after `FILE:LINE: ` when the line is exact.
+        let key: String?
+        /// Further substrings the error line must contain.
+        let mentions: [String]
+
+        init(_ name: String, _ line: Line, key: String?, _ mentions: [String] = []) {
+            self.name = name
+            self.line = line
+            self.key = key
+            self.mentions = mentions
+        }
+    }
+
+    /// Configs/bad/NAME.yaml → what the one-line error must say.
+    static let badFiles: [BadFile] = [
+        // Unknown keys, with the nearest known key suggested.
+        BadFile("unknown_top_level_key", .exact(6), key: "optimisers", ["did you mean 'optimizers'"]),
+        BadFile("unknown_nested_key", .exact(4), key: "objective.minimun", ["did you mean 'minimum'"]),
+        BadFile("unknown_optimizer_key", .exact(7), key: "optimizers.0.momentun", ["did you mean 'momentum'"]),
+        // Wrong types.
+        BadFile("string_for_number", .exact(3), key: "chains", ["many"]),
+        BadFile("string_for_lr", .exact(7), key: "optimizers.0.lr", ["expected"]),
+        BadFile("list_for_scalar", .exact(4), key: "steps", ["expected"]),
+        BadFile("mapping_for_lr", .exact(9), key: "optimizers.0.lr", ["expected"]),
+        BadFile("hessian_as_string", .exact(3), key: "objective.hessian", ["expected"]),
+        BadFile("chains_fractional", .exact(3), key: "chains", ["10.5"]),
+        // Dimensions that disagree with the objective's.
+        BadFile("minimum_wrong_dimension", .exact(4), key: "objective.minimum", ["expected 2"]),
+        BadFile("init_at_wrong_dimension", .exact(3), key: "init.at", ["expected 2"]),
+        BadFile("noise_std_wrong_dimension", .exact(2), key: "noise.std", ["expected 2"]),
+        BadFile("noise_covariance_wrong_size", .exact(4), key: "noise.covariance", ["expected 2"]),
+        BadFile("hessian_not_square", .exact(3), key: "objective.hessian", ["expected"]),
+        // Matrices.
+        BadFile("hessian_not_symmetric", .exact(3), key: "objective.hessian", ["symmetric"]),
+        BadFile("hessian_negative_eigenvalue", .exact(3), key: "objective.hessian", ["negative eigenvalue"]),
+        BadFile("noise_covariance_not_psd", .exact(4), key: "noise.covariance", ["negative eigenvalue"]),
+        BadFile("noise_std_negative", .exact(2), key: "noise.std", ["expected"]),
+        // Learning rates.
+        BadFile("negative_lr", .exact(7), key: "optimizers.0.lr", ["-0.1", "expected"]),
+        BadFile("nan_lr", .exact(7), key: "optimizers.0.lr", ["expected"]),
+        BadFile("inf_lr", .exact(7), key: "optimizers.0.lr", ["expected"]),
+        // Run lengths.
+        BadFile("burn_in_not_below_steps", .exact(5), key: "burn_in", ["expected"]),
+        BadFile("thin_too_large", .exact(6), key: "thin", ["expected"]),
+        BadFile("chains_zero", .exact(3), key: "chains", ["expected"]),
+        // Not a config at all.
+        BadFile("empty", .unchecked, key: nil, ["empty.yaml", "is empty"]),
+        BadFile("comments_only", .unchecked, key: nil, ["comments_only.yaml", "is empty"]),
+        BadFile("binary_garbage", .unchecked, key: nil, ["binary_garbage.yaml"]),
+        BadFile("not_yaml", .exact(1), key: nil, ["expected a mapping"]),
+        BadFile("yaml_syntax_error", .exact(4), key: nil, ["YAML"]),
+        BadFile("yaml_unclosed_flow", .exact(5), key: nil, ["YAML"]),
+        BadFile("json_syntax_error", .some, key: nil, ["YAML"]),
+        BadFile("yaml_duplicate_key", .some, key: "chains", ["duplicate"]),
+        // Missing or empty required parts.
+        BadFile("missing_objective", .some, key: nil, ["'objective'"]),
+        BadFile("missing_optimizers", .some, key: nil, ["'optimizers'"]),
+        BadFile("empty_optimizer_list", .exact(6), key: "optimizers", ["empty"]),
+        BadFile("missing_lr", .exact(7), key: "optimizers.0", ["'lr'"]),
+        BadFile("duplicate_labels", .exact(8), key: "optimizers.1", ["'fast'"]),
+        // Catalogue names.
+        BadFile("unknown_optimizer_type", .exact(7), key: "optimizers.0.type", ["did you mean 'sgd'"]),
+        BadFile("unimplemented_adam", .exact(8), key: "optimizers.1.type", ["adam", "not implemented in this version"]),
+        BadFile("unimplemented_objective", .exact(1), key: "objective.type", ["rosenbrock", "not implemented in this version"]),
+        BadFile("unimplemented_noise", .exact(2), key: "noise.type", ["student-t", "not implemented in this version"]),
+        BadFile("checkpoint_not_implemented", .exact(6), key: "checkpoint_every", ["not implemented in this version"]),
+        // Combinations that make no sense.
+        BadFile("nesterov_without_momentum", .exact(7), key: "optimizers.0.nesterov", ["momentum"]),
+        BadFile("clip_norm_and_value", .exact(10), key: "optimizers.0.clip", ["max_norm", "max_value"]),
+        BadFile("histogram_range_inverted", .exact(11), key: "statistics.histogram.range", ["lo < hi"]),
+        BadFile("pairs_out_of_range", .exact(9), key: "statistics.pairs", ["expected"]),
+        // Names that end up in file names.
+        BadFile("name_not_file_safe", .exact(1), key: "name", ["file"]),
+        BadFile("label_not_file_safe", .exact(7), key: "optimizers.0.label", ["file"]),
+    ]
+
+    /// Catalogue names written with the hyper-parameters SPEC §3 gives them: the error must
+    /// be that the name is not implemented, not that its parameters are unknown keys.
+    static let unimplementedWithParameters: [BadFile] = [
+        BadFile("unimplemented_adam_with_hyperparameters", .exact(8), key: "optimizers.0.type", ["adam", "not implemented in this version"]),
+        BadFile("unimplemented_noise_with_parameters", .exact(2), key: "noise.type", ["student-t", "not implemented in this version"]),
+        BadFile("unimplemented_schedule_with_parameters", .exact(10), key: "optimizers.0.schedule.type", ["cosine", "not implemented in this version"]),
+        BadFile("unimplemented_objective_with_parameters", .exact(1), key: "objective.type", ["double-well", "not implemented in this version"]),
+    ]
+
+    /// Command lines without a bad file: arguments (CONFIG is replaced by a valid config's
+    /// path) → what the error must say.
+    static let badCommandLines: [(name: String, arguments: [String], mentions: [String])] = [
+        ("missing config file", ["run", "does-not-exist.yaml"], ["does-not-exist.yaml"]),
+        ("directory as config", ["run", "DIRECTORY"], ["directory"]),
+        ("--threads 0", ["run", "CONFIG", "--threads", "0"], ["--threads"]),
+        ("--threads not a number", ["run", "CONFIG", "--threads", "many"], ["--threads"]),
+        ("unknown option", ["run", "CONFIG", "--bogus-option"], ["--bogus-option"]),
+        ("no config argument", ["run"], ["config"]),
+        ("validate without config", ["validate"], ["config"]),
+        ("theory without config", ["theory"], ["config"]),
+        ("unknown subcommand", ["frobnicate", "CONFIG"], ["frobnicate"]),
+        ("--set without =", ["run", "CONFIG", "--set", "chains"], ["chains", "="]),
+        ("--set empty key", ["run", "CONFIG", "--set", "=3"], ["--set"]),
+        ("--set index out of range", ["run", "CONFIG", "--set", "optimizers.5.lr=1"], ["optimizers.5.lr"]),
+        ("--set lr not a number", ["run", "CONFIG", "--set", "optimizers.0.lr=abc"], ["optimizers.0.lr", "abc"]),
+        ("--set negative lr", ["run", "CONFIG", "--set", "optimizers.0.lr=-1"], ["optimizers.0.lr"]),
+        ("--set misspelt key", ["run", "CONFIG", "--set", "optimisers.0.lr=1"], ["optimisers", "did you mean 'optimizers'"]),
+        ("--set invalid YAML value", ["run", "CONFIG", "--set", "chains=[1"], ["chains"]),
+        ("--chains 0", ["run", "CONFIG", "--chains", "0"], ["chains"]),
+        ("--burn-in = steps", ["run", "CONFIG", "--steps", "100", "--burn-in", "100"], ["burn_in"]),
+        ("--thin 0", ["run", "CONFIG", "--thin", "0"], ["thin"]),
+        ("validate --set out of range", ["validate", "CONFIG", "--set", "optimizers.2.lr=0.1"], ["optimizers.2.lr"]),
+        ("theory --set bad value", ["theory", "CONFIG", "--set", "noise.std=-1"], ["noise.std"]),
+    ]
+
+    func testCorpusAndTableAgree() throws {
+        let directory = try TestConfigs.url("bad")
+        let files = Set(directoryListing(directory).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) })
+        let listed = Self.badFiles.map(\.name) + Self.unimplementedWithParameters.map(\.name)
+        XCTAssertEqual(listed.count, Set(listed).count, "a case is listed twice")
+        XCTAssertEqual(files, Set(listed), "Configs/bad and the tables of MalformedConfigTests must list the same cases")
+        XCTAssertGreaterThanOrEqual(Self.badFiles.count, 25)
+    }
+
+    func testMalformedConfigFilesAreRejectedByRun() throws {
+        for bad in Self.badFiles { try check(bad, command: "run") }
+    }
+
+    func testMalformedConfigFilesAreRejectedByValidateAndTheory() throws {
+        for bad in Self.badFiles {
+            try check(bad, command: "validate")
+            try check(bad, command: "theory")
+        }
+    }
+
+    func testUnimplementedCatalogueNamesWithTheirParametersSayNotImplemented() throws {
+        for bad in Self.unimplementedWithParameters { try check(bad, command: "run") }
+    }
+
+    func testMalformedCommandLines() throws {
+        let config = try TestConfigs.path("small.yaml")
+        let aDirectory = try makeTemporaryDirectory(self)
+        for (name, template, mentions) in Self.badCommandLines {
+            let workDirectory = try makeTemporaryDirectory(self)
+            let arguments = template.map { $0 == "CONFIG" ? config : $0 == "DIRECTORY" ? aDirectory.path : $0 }
+            let result = try Optcloud.run(arguments, in: workDirectory)
+            assertUsageError(result, case: name, mentions: mentions)
+            XCTAssertEqual(directoryListing(workDirectory), [], "[\(name)] left files behind in the working directory")
+        }
+        XCTAssertEqual(directoryListing(aDirectory), [], "a directory given as config was written into")
+    }
+
+    /// An --out that is refused must not be created either.
+    func testRejectedConfigDoesNotCreateTheOutDirectory() throws {
+        let workDirectory = try makeTemporaryDirectory(self)
+        let out = workDirectory.appendingPathComponent("nested/out")
+        let result = try Optcloud.run(["run", try TestConfigs.path("bad/negative_lr.yaml"), "--out", out.path],
+                                      in: workDirectory)
+        assertUsageError(result, case: "negative lr with --out", mentions: ["optimizers.0.lr"])
+        XCTAssertEqual(directoryListing(workDirectory), [], "a rejected run created \(directoryListing(workDirectory))")
+    }
+
+    // MARK: helpers
+
+    private func check(_ bad: BadFile, command: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = try TestConfigs.path("bad/\(bad.name).yaml", file: file, line: line)
+        let workDirectory = try makeTemporaryDirectory(self)
+        let result = try Optcloud.run([command, path], in: workDirectory, file: file, line: line)
+        var mentions = bad.mentions
+        if let key = bad.key { mentions.append(key) }
+        let label = "\(command) bad/\(bad.name).yaml"
+        assertUsageError(result, case: label, mentions: mentions, file: file, line: line)
+        let message = result.stderrLines.first ?? ""
+        let fileName = "\(bad.name).yaml"
+        switch bad.line {
+        case .exact(let n):
+            let location = "\(fileName):\(n): " + (bad.key ?? "")
+            XCTAssertTrue(message.contains(location), "[\(label)] expected '\(location)' in: \(message)", file: file, line: line)
+        case .some:
+            let pattern = "\(NSRegularExpression.escapedPattern(for: fileName)):[0-9]+: "
+            XCTAssertNotNil(message.range(of: pattern, options: .regularExpression),
+                            "[\(label)] expected '\(fileName):LINE: ' in: \(message)", file: file, line: line)
+        case .unchecked:
+            XCTAssertTrue(message.contains(fileName), "[\(label)] the error does not name the file: \(message)", file: file, line: line)
+        }
+        XCTAssertEqual(directoryListing(workDirectory), [],
+                       "[\(label)] left files behind in the working directory (output/<name>?)", file: file, line: line)
+    }
+}
+
+/// Exit status exactly 2, one `optcloud: error: ` line on stderr containing `mentions`, no
+/// crash, nothing on stdout.
+func assertUsageError(_ result: OptcloudResult, case label: String, mentions: [String],
+                      file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(result.reason, .exit, "[\(label)] terminated by a signal: \(result.diagnostic)", file: file, line: line)
+    XCTAssertEqual(result.status, 2, "[\(label)] exit status: \(result.diagnostic)", file: file, line: line)
+    let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+    XCTAssertEqual(lines.count, 2, "[\(label)] stderr must be exactly one line: \(result.diagnostic)", file: file, line: line)
+    XCTAssertTrue(result.stderr.hasSuffix("\n"), "[\(label)] stderr must end with a newline: \(result.diagnostic)", file: file, line: line)
+    let message = result.stderrLines.first ?? ""
+    XCTAssertTrue(message.hasPrefix("optcloud: error: "), "[\(label)] stderr must start with 'optcloud: error: ': \(message)",
+                  file: file, line: line)
+    for mention in mentions {
+        XCTAssertTrue(message.contains(mention), "[\(label)] error must mention '\(mention)': \(message)", file: file, line: line)
+    }
+    for signature in crashSignatures {
+        XCTAssertFalse(result.stderr.contains(signature) || result.stdout.contains(signature),
+                       "[\(label)] crash signature '\(signature)': \(result.diagnostic)", file: file, line: line)
+    }
+    XCTAssertEqual(result.stdout, "", "[\(label)] an error must print nothing on stdout: \(result.diagnostic)", file: file, line: line)
+}
