@@ -77,7 +77,11 @@ final class LyapunovTests: XCTestCase {
         let config = try config("{type: sgd, lr: 0.18}")
         let eigen = try LinearAlgebra.symmetricEigen(config.objective.constantHessian!, n: 5)
         let v = (0..<5).map { eigen.vectors[$0 * 5 + 4] }
-        func along(_ m: [Double]) -> Double { (0..<5).reduce(0) { s, i in s + (0..<5).reduce(0) { $0 + v[i] * m[i * 5 + $1] * v[$1] } } }
+        func along(_ m: [Double]) -> Double {
+            var total = 0.0
+            for i in 0..<5 { for j in 0..<5 { total += v[i] * m[i * 5 + j] * v[j] } }
+            return total
+        }
         let simulated = along(outcome.estimate.covariance)
         XCTAssertEqual(simulated / along(outcome.theory.covariance!), 1, accuracy: 0.05)
         XCTAssertEqual(simulated / along(outcome.theory.continuousCovariance!), 10, accuracy: 0.5)
