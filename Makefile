@@ -22,7 +22,7 @@ demo: build
 
 test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
-	$(SWIFT) test $(TEST_FLAGS) --skip-build
+	$(SWIFT) test $(TEST_FLAGS) --skip-build --disable-swift-testing
 
 bench: build
 	cc -O3 -o benchmarks/w1 benchmarks/w1.c -lm

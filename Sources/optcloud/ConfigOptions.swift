@@ -26,13 +26,13 @@ struct ConfigOptions: ParsableArguments {
     var assignments: [String] = []
 
     /// --set assignments first, then the dedicated options, which win.
-    var overrides: [String] {
-        var all = assignments
-        if let chains { all.append("chains=\(chains)") }
-        if let steps { all.append("steps=\(steps)") }
-        if let burnIn { all.append("burn_in=\(burnIn)") }
-        if let thin { all.append("thin=\(thin)") }
-        if let seed { all.append("seed=\(seed)") }
+    var overrides: [ConfigLoader.Override] {
+        var all = assignments.map { ConfigLoader.Override($0) }
+        if let chains { all.append(.init("chains=\(chains)", source: "--chains")) }
+        if let steps { all.append(.init("steps=\(steps)", source: "--steps")) }
+        if let burnIn { all.append(.init("burn_in=\(burnIn)", source: "--burn-in")) }
+        if let thin { all.append(.init("thin=\(thin)", source: "--thin")) }
+        if let seed { all.append(.init("seed=\(seed)", source: "--seed")) }
         return all
     }
 

@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let config = try options.load()
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        try ResourceEstimate(config, threads: threads).checkAvailable(configFile: options.config)
         let directory = try OutputDirectory(path: out ?? "output/\(config.name)", force: force)
         let showProgress = progress || (!quiet && Terminal.standardErrorIsTerminal)
         let start = Date()
@@ -45,9 +46,12 @@ struct RunCommand: ParsableCommand {
             let bar = showProgress ? ProgressBar(progress: counter, label: spec.label) : nil
             bar?.start()
             let optimizerStart = Date()
+            Interruption.shared.watch(counter)
             let cloud = CloudRunner.simulate(config, optimizer: index, settings: .init(threads: threads, progress: counter))
+            Interruption.shared.watch(nil)
             bar?.stop()
-            guard let cloud else { throw RunFailure(message: "interrupted") }
+            if Interruption.shared.signal != 0 { throw Interrupted(signal: Interruption.shared.signal) }
+            guard let cloud else { throw RunFailure(message: "the run was cancelled") }
             if cloud.divergedChains == cloud.chains {
                 throw RunFailure(message: "every chain of optimizer '\(spec.label)' diverged (|x| > \(config.divergenceBound) or not finite); "
                                  + "the learning rate is probably above the stability limit" + stabilityHint(config, spec))
@@ -59,6 +63,7 @@ struct RunCommand: ParsableCommand {
                 throw RunFailure(message: "statistics of '\(spec.label)' failed: \(error)")
             }
         }
+        if Interruption.shared.signal != 0 { throw Interrupted(signal: Interruption.shared.signal) }
         let result = RunResult(config: config, threads: threads, wallSeconds: Date().timeIntervalSince(start), optimizers: results)
         do {
             try result.write(to: directory)

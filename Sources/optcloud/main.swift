@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import Statistics
 
 /// Exit status (SPEC §2): 0 success, 2 usage or config error, 1 any other failure.
 /// Every error is one line on standard error: `optcloud: error: …`.
@@ -12,6 +13,9 @@ func runMain() -> Int32 {
     } catch let error as ConfigError {
         Terminal.error(error.description)
         return 2
+    } catch let interrupted as Interrupted {
+        Terminal.error("interrupted by signal \(interrupted.signal); nothing was written")
+        return 128 + interrupted.signal
     } catch let failure as RunFailure {
         Terminal.error(failure.message)
         return 1
@@ -35,4 +39,6 @@ func runMain() -> Int32 {
     }
 }
 
+Interruption.shared.install()
+disableGSLAbortHandler()
 exit(runMain())

@@ -192,4 +192,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(loud.stdout.contains("loud"), "the output directory is named:\n\(loud.stdout)")
         XCTAssertEqual(loud.stderr, "", "no progress bar when stderr is not a terminal")
     }
+
+    /// `--seed S` takes any unsigned 64-bit seed (the generator's seed type); the largest
+    /// must be accepted and recorded as given, not rejected nor wrapped to −1.
+    func testLargestSeedIsAcceptedAndRecorded() throws {
+        let work = try makeTemporaryDirectory(self)
+        let result = try Optcloud.run(["validate", try TestConfigs.path("small.yaml"), "--seed", "18446744073709551615"], in: work)
+        XCTAssertEqual(result.reason, .exit, result.diagnostic)
+        XCTAssertEqual(result.status, 0, "--seed 18446744073709551615: \(result.diagnostic)")
+        XCTAssertTrue(result.stdout.contains("\"seed\": 18446744073709551615"), "the resolved config records the seed:\n\(result.stdout.prefix(300))")
+    }
 }

@@ -176,6 +176,24 @@ final class MalformedConfigTests: XCTestCase {
         XCTAssertEqual(directoryListing(workDirectory), [], "a rejected run created \(directoryListing(workDirectory))")
     }
 
+    /// A config value in range whose memory cannot be had (2³² − 1 chains, about 64 GiB of
+    /// state; the address space is limited to 4 GiB so the outcome is the same on any
+    /// machine) must fail with a one-line error, not a trap, and leave nothing behind.
+    func testImpossibleMemoryRequestFailsCleanly() throws {
+        let work = try makeTemporaryDirectory(self)
+        let result = try Optcloud.run(["run", try TestConfigs.path("small.yaml"), "--out", work.appendingPathComponent("out").path,
+                                       "--chains", "4294967295", "--steps", "2", "--burn-in", "1", "--threads", "2"],
+                                      in: work, shellPrefix: "ulimit -v 4000000")
+        XCTAssertEqual(result.reason, .exit, "terminated by a signal: \(result.diagnostic)")
+        XCTAssertTrue([1, 2].contains(result.status), "exit status 1 or 2 expected: \(result.diagnostic)")
+        XCTAssertEqual(result.stderrLines.count, 1, "one error line expected: \(result.diagnostic)")
+        XCTAssertTrue(result.stderr.hasPrefix("optcloud: error: "), result.diagnostic)
+        for signature in crashSignatures {
+            XCTAssertFalse(result.stderr.contains(signature), "crash signature '\(signature)': \(result.diagnostic)")
+        }
+        XCTAssertEqual(directoryListing(work), [], "a failed run left \(directoryListing(work)) behind")
+    }
+
     // MARK: helpers
 
     private func check(_ bad: BadFile, command: String, file: StaticString = #filePath, line: UInt = #line) throws {

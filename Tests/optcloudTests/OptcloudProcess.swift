@@ -76,53 +76,43 @@ enum Optcloud {
     struct NotFound: Error {}
 
     /// Runs optcloud with `arguments` in `directory`, killing it after `timeout` seconds.
+    /// `shellPrefix` (e.g. `ulimit -v 4000000`) runs in /bin/sh before exec'ing optcloud.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil, timeout: TimeInterval = 60,
+    static func run(_ arguments: [String], in directory: URL? = nil, shellPrefix: String? = nil, timeout: TimeInterval = 60,
                     file: StaticString = #filePath, line: UInt = #line) throws -> OptcloudResult {
+        let running = try start(arguments, in: directory, shellPrefix: shellPrefix, file: file, line: line)
+        return running.wait(timeout: timeout, file: file, line: line)
+    }
+
+    /// Starts optcloud without waiting for it.
+    static func start(_ arguments: [String], in directory: URL? = nil, shellPrefix: String? = nil,
+                      file: StaticString = #filePath, line: UInt = #line) throws -> RunningOptcloud {
         let executable = try requireExecutable(file: file, line: line)
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let shellPrefix {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shellPrefix + " && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         if let directory { process.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["COLUMNS"] = "200"
         process.environment = environment
-
         let outFile = try temporaryFile("stdout"), errFile = try temporaryFile("stderr")
-        defer {
-            try? FileManager.default.removeItem(at: outFile)
-            try? FileManager.default.removeItem(at: errFile)
-        }
         let outHandle = try FileHandle(forWritingTo: outFile), errHandle = try FileHandle(forWritingTo: errFile)
         process.standardOutput = outHandle
         process.standardError = errHandle
         let input = Pipe()
         process.standardInput = input
-
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
+        let running = RunningOptcloud(process: process, arguments: arguments, outFile: outFile, errFile: errFile,
+                                      handles: [outHandle, errHandle])
+        process.terminationHandler = { [finished = running.finished] _ in finished.signal() }
         try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
         try? input.fileHandleForWriting.close()
-        var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            process.terminate()
-            if finished.wait(timeout: .now() + 5) == .timedOut {
-                kill(process.processIdentifier, SIGKILL)
-                finished.wait()
-            }
-        }
-        try? outHandle.close()
-        try? errHandle.close()
-        let result = OptcloudResult(
-            status: process.terminationStatus, reason: process.terminationReason,
-            stdout: String(decoding: (try? Data(contentsOf: outFile)) ?? Data(), as: UTF8.self),
-            stderr: String(decoding: (try? Data(contentsOf: errFile)) ?? Data(), as: UTF8.self),
-            timedOut: timedOut, arguments: arguments)
-        XCTAssertFalse(timedOut, "timed out after \(timeout) s: \(result.diagnostic)", file: file, line: line)
-        return result
+        return running
     }
 
     private static func temporaryFile(_ name: String) throws -> URL {
@@ -168,6 +158,49 @@ func directoryListing(_ url: URL) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
 }
 
+/// An optcloud process that was started and not yet waited for.
+final class RunningOptcloud {
+    let process: Process
+    let arguments: [String]
+    let outFile: URL, errFile: URL
+    let handles: [FileHandle]
+    let finished = DispatchSemaphore(value: 0)
+
+    init(process: Process, arguments: [String], outFile: URL, errFile: URL, handles: [FileHandle]) {
+        self.process = process
+        self.arguments = arguments
+        self.outFile = outFile
+        self.errFile = errFile
+        self.handles = handles
+    }
+
+    var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Waits for the process, killing it after `timeout` seconds (a failure of the test).
+    func wait(timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line) -> OptcloudResult {
+        var timedOut = false
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            process.terminate()
+            if finished.wait(timeout: .now() + 5) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                finished.wait()
+            }
+        }
+        for handle in handles { try? handle.close() }
+        let result = OptcloudResult(
+            status: process.terminationStatus, reason: process.terminationReason,
+            stdout: String(decoding: (try? Data(contentsOf: outFile)) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: (try? Data(contentsOf: errFile)) ?? Data(), as: UTF8.self),
+            timedOut: timedOut, arguments: arguments)
+        try? FileManager.default.removeItem(at: outFile)
+        try? FileManager.default.removeItem(at: errFile)
+        XCTAssertFalse(timedOut, "timed out after \(timeout) s: \(result.diagnostic)", file: file, line: line)
+        return result
+    }
+}
+
 /// Crash signatures that must never appear in optcloud's output.
 let crashSignatures = ["Fatal error", "Stack dump", "fatalError", "Segmentation fault", "Illegal instruction",
-                       "Assertion failed", "Precondition failed", "Current stack trace", "💣"]
+                       "Assertion failed", "Precondition failed", "Current stack trace", "Program crashed",
+                       "Backtracing", "💣"]

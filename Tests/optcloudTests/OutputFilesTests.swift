@@ -10,6 +10,24 @@ final class OutputFilesTests: XCTestCase {
     static let expectedFiles = ["summary.json", "moments.csv", "covariance.csv", "histograms.csv", "histograms2d.csv",
                                 "theory.json", "samples_sgd.npy", "samples_momentum.npy", "cloud.svg", "marginals.svg"]
 
+    /// Every file SPEC §5 allows in an output directory.
+    static func isSpecFile(_ name: String) -> Bool {
+        ["summary.json", "moments.csv", "covariance.csv", "histograms.csv", "histograms2d.csv", "diagnostics.csv",
+         "basins.csv", "timeseries.csv", "trace.csv", "theory.json"].contains(name)
+            || (name.hasPrefix("samples_") && name.hasSuffix(".npy")) || (name.hasSuffix(".svg") && !name.hasPrefix("."))
+    }
+
+    /// The output directory holds the expected files (and nothing outside SPEC §5, nothing hidden).
+    private func assertOutputFiles(_ out: URL, expected: [String], file: StaticString = #filePath, line: UInt = #line) {
+        let listing = directoryListing(out)
+        for name in expected {
+            XCTAssertTrue(listing.contains(name), "\(name) missing from the output directory: \(listing)", file: file, line: line)
+        }
+        for name in listing {
+            XCTAssertTrue(Self.isSpecFile(name), "\(name) in the output directory is not a SPEC §5 file", file: file, line: line)
+        }
+    }
+
     private func runSmall(threads: Int = 2, file: StaticString = #filePath, line: UInt = #line) throws -> (work: URL, out: URL) {
         let work = try makeTemporaryDirectory(self)
         let out = try RunOutput.run(try TestConfigs.path("small.yaml"), in: work, extra: ["--threads", String(threads)],
@@ -19,7 +37,7 @@ final class OutputFilesTests: XCTestCase {
 
     func testEveryFileIsWrittenAndNothingIsLeftBehind() throws {
         let (work, out) = try runSmall()
-        XCTAssertEqual(directoryListing(out), Self.expectedFiles.sorted(), "files in the output directory")
+        assertOutputFiles(out, expected: Self.expectedFiles)
         for name in Self.expectedFiles {
             let attributes = try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(name).path)
             let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
@@ -285,12 +303,63 @@ final class OutputFilesTests: XCTestCase {
                                        "--chains", "100", "--steps", "50", "--burn-in", "10"], in: work)
         XCTAssertEqual(result.reason, .exit, result.diagnostic)
         XCTAssertEqual(result.status, 0, result.diagnostic)
-        XCTAssertEqual(directoryListing(out), Self.expectedFiles.sorted(), "--force replaces the directory (stale files go)")
+        assertOutputFiles(out, expected: Self.expectedFiles)
+        XCTAssertFalse(directoryListing(out).contains("stale.txt"), "--force replaces the directory: stale files go")
         XCTAssertEqual(directoryListing(work), ["out"], "staging (.partial / .old) entries left beside the output")
         // And a second --force over a run's own output works too.
         let again = try Optcloud.run(["run", try TestConfigs.path("small.yaml"), "--out", out.path, "--force", "--quiet",
                                       "--chains", "100", "--steps", "50", "--burn-in", "10"], in: work)
         XCTAssertEqual(again.status, 0, again.diagnostic)
         XCTAssertEqual(directoryListing(work), ["out"])
+    }
+
+    func testSamplesAllHaveShapeChainsByDrawsByD() throws {
+        let work = try makeTemporaryDirectory(self)
+        // draws = (steps − burn_in) / thin = (40 − 10) / 3 = 10.
+        let out = try RunOutput.run(try TestConfigs.path("small.yaml"), in: work,
+                                    extra: ["--set", "output.samples=all", "--chains", "50", "--steps", "40", "--burn-in", "10",
+                                            "--thin", "3", "--threads", "2"])
+        for label in Self.labels {
+            let npy = try RunOutput.NPY(try Data(contentsOf: out.appendingPathComponent("samples_\(label).npy")))
+            XCTAssertTrue(npy.headerText.contains("'shape': (50, 10, 2)"), "samples: all has shape [chains, draws, d]: \(npy.headerText)")
+            XCTAssertEqual(npy.dataOffset % 64, 0)
+            XCTAssertEqual(npy.data.count, 50 * 10 * 2 * 8)
+            XCTAssertTrue(npy.doubles.allSatisfy(\.isFinite))
+        }
+        let summary = try RunOutput.json(out.appendingPathComponent("summary.json"))
+        for entry in summary["optimizers"] as? [[String: Any]] ?? [] {
+            XCTAssertEqual(RunOutput.number(entry["samples"]), 500, "samples = chains · draws")
+        }
+    }
+
+    func testSamplesNoneWritesNoSampleFiles() throws {
+        let work = try makeTemporaryDirectory(self)
+        let out = try RunOutput.run(try TestConfigs.path("small.yaml"), in: work,
+                                    extra: ["--set", "output.samples=none", "--chains", "50", "--steps", "40", "--burn-in", "10"])
+        assertOutputFiles(out, expected: Self.expectedFiles.filter { !$0.hasSuffix(".npy") })
+        XCTAssertEqual(directoryListing(out).filter { $0.hasSuffix(".npy") }, [], "samples: none writes no .npy")
+    }
+
+    /// SPEC §5: written atomically — an interrupted run (Ctrl-C) leaves neither the output
+    /// directory nor its staging directory behind.
+    func testInterruptedRunLeavesNothingBehind() throws {
+        let work = try makeTemporaryDirectory(self)
+        let out = work.appendingPathComponent("out")
+        // Minutes of work: it cannot finish before the interrupt.
+        let running = try Optcloud.start(["run", try TestConfigs.path("small.yaml"), "--out", out.path, "--chains", "4000000",
+                                          "--steps", "4000", "--burn-in", "100", "--threads", "2"], in: work)
+        // Wait until the run is under way (its staging directory exists), then interrupt.
+        let deadline = Date().addingTimeInterval(15)
+        while directoryListing(work).isEmpty, Date() < deadline, running.process.isRunning { usleep(20_000) }
+        usleep(300_000)
+        XCTAssertTrue(running.process.isRunning, "the long run ended before it could be interrupted")
+        kill(running.processIdentifier, SIGINT)
+        let result = running.wait(timeout: 30)
+        XCTAssertEqual(result.reason, .exit, "SIGINT is handled, not fatal: \(result.diagnostic)")
+        XCTAssertEqual(result.status, 130, "128 + SIGINT: \(result.diagnostic)")
+        for signature in crashSignatures {
+            XCTAssertFalse(result.stderr.contains(signature), "crash signature after SIGINT: \(result.diagnostic)")
+        }
+        XCTAssertEqual(directoryListing(work), [], "an interrupted run left \(directoryListing(work)) behind")
     }
 }

@@ -3,9 +3,19 @@ import Yams
 
 /// Reads a config file, applies `--set` overrides and validates it.
 public enum ConfigLoader {
-    /// Loads and validates `path`; `overrides` are `KEY=VALUE` strings with dotted keys
-    /// (`optimizers.0.lr=0.05`), the value read as YAML.
-    public static func load(path: String, overrides: [String] = []) throws -> RunConfig {
+    /// A `KEY=VALUE` assignment with a dotted key (`optimizers.0.lr=0.05`, the value read as
+    /// YAML) and the command-line option it came from, for error messages.
+    public struct Override: Sendable {
+        public let assignment: String
+        public let source: String
+        public init(_ assignment: String, source: String = "--set") {
+            self.assignment = assignment
+            self.source = source
+        }
+    }
+
+    /// Loads and validates `path` with `overrides` applied in order.
+    public static func load(path: String, overrides: [Override] = []) throws -> RunConfig {
         let text = try readText(path)
         let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let safeName = base.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
@@ -13,14 +23,14 @@ public enum ConfigLoader {
         return try parse(text: text, file: path, overrides: overrides, defaultName: safeName ? base : "run")
     }
 
-    public static func parse(text: String, file: String, overrides: [String] = [], defaultName: String = "run") throws -> RunConfig {
+    public static func parse(text: String, file: String, overrides: [Override] = [], defaultName: String = "run") throws -> RunConfig {
         var root = try compose(text, file: file)
-        var overridden: Set<String> = []
-        for assignment in overrides {
-            let (path, value) = try splitAssignment(assignment)
+        var overridden: [String: String] = [:]
+        for override in overrides {
+            let (path, value) = try splitAssignment(override.assignment)
             root = try setting(root, path: path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)[...],
-                               value: try compose(value, file: "--set \(path)"), fullPath: path)
-            overridden.insert(path)
+                               value: try compose(value, file: "\(override.source) \(path)"), fullPath: path)
+            overridden[path] = override.source
         }
         return try RunConfig(ConfigNode(node: root, path: "", file: file, overridden: overridden), defaultName: defaultName)
     }

@@ -10,12 +10,15 @@ struct ConfigNode {
     let node: Node
     let path: String
     let file: String
-    /// Key paths whose values came from `--set`, reported as such instead of by line.
-    let overridden: Set<String>
+    /// Key paths whose values came from the command line, with the option that set them
+    /// (`--set`, `--chains` …), reported as such instead of by line.
+    let overridden: [String: String]
 
-    private var isOverridden: Bool { overridden.contains { path == $0 || path.hasPrefix($0 + ".") } }
-    var line: Int? { isOverridden ? nil : node.mark?.line }
-    var location: String { isOverridden ? "--set" : file }
+    private var overrideSource: String? {
+        overridden.first { path == $0.key || path.hasPrefix($0.key + ".") }?.value
+    }
+    var line: Int? { overrideSource == nil ? node.mark?.line : nil }
+    var location: String { overrideSource ?? file }
 
     func error(_ problem: String, expected: String? = nil) -> ConfigError {
         ConfigError(file: location, line: line, key: path, problem: problem, expected: expected)
@@ -48,6 +51,13 @@ struct ConfigNode {
             entries.append((key, entry))
         }
         return Mapping(owner: self, entries: entries)
+    }
+
+    /// The value of `key` when this is a mapping that has it, without checking other keys.
+    func peek(_ key: String) -> ConfigNode? {
+        guard case .mapping(let m) = node else { return nil }
+        for (keyNode, value) in m where keyNode.string == key { return child(value, key) }
+        return nil
     }
 
     func sequence() throws -> [ConfigNode] {
@@ -107,6 +117,14 @@ struct ConfigNode {
         // 1.0e6 style integers are accepted when exact.
         if let d = Double(text), d.isFinite, d == d.rounded(), Swift.abs(d) < 9.0e15, valid(Int(d)) { return Int(d) }
         throw error("is \(kind)", expected: expected)
+    }
+
+    func unsigned(_ expected: String = "an integer in 0...18446744073709551615") throws -> UInt64 {
+        guard case .scalar(let s) = node, s.style == .plain, !isNull,
+              let value = UInt64(s.string.replacingOccurrences(of: "_", with: "")) else {
+            throw error("is \(kind)", expected: expected)
+        }
+        return value
     }
 
     func bool() throws -> Bool {

@@ -35,7 +35,7 @@ extension RunConfig {
         }
 
         name = try top["name"].map { try Self.fileSafe($0, what: "a name") } ?? defaultName
-        seed = try top["seed"].map { UInt64(try $0.integer("an integer ≥ 0") { $0 >= 0 }) } ?? 0
+        seed = try top["seed"]?.unsigned() ?? 0
         objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"))
         let d = objective.dimension
         noise = try top["noise"].map { try Self.noise($0, dimension: d) } ?? .none
@@ -77,6 +77,16 @@ extension RunConfig {
         return value
     }
 
+    /// Checks the `type` of a mapping before its other keys, so that an unimplemented type
+    /// with its own parameters is reported as such rather than as unknown keys.
+    static func checkType(_ node: ConfigNode, among all: [String], implemented: [String], what: String) throws {
+        guard let typeNode = node.peek("type"), !typeNode.isNull else { return }
+        let type = try typeNode.choice(all)
+        guard implemented.contains(type) else {
+            throw typeNode.error("\(what) '\(type)' is not implemented in this version", expected: "one of \(implemented.joined(separator: ", "))")
+        }
+    }
+
     static func type(_ map: ConfigNode.Mapping, among all: [String], implemented: [String], what: String) throws -> String {
         let node = try map.required("type", expected: "a \(what) type: one of \(all.joined(separator: ", "))")
         let type = try node.choice(all)
@@ -89,6 +99,7 @@ extension RunConfig {
     // MARK: objective
 
     static func objective(_ node: ConfigNode) throws -> ObjectiveSpec {
+        try checkType(node, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let map = try node.mapping(allowed: ["type", "hessian", "diagonal", "eigenvalues", "rotation_seed", "minimum"])
         _ = try type(map, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let forms = ["hessian", "diagonal", "eigenvalues"].filter { map.has($0) }
@@ -125,7 +136,7 @@ extension RunConfig {
             let node = map["eigenvalues"]!
             let values = try node.vector()
             d = values.count
-            let rotationSeed = try map["rotation_seed"].map { UInt64(try $0.integer("an integer ≥ 0") { $0 >= 0 }) } ?? 0
+            let rotationSeed = try map["rotation_seed"]?.unsigned() ?? 0
             hessian = try rotatedHessian(eigenvalues: values, seed: rotationSeed)
             form = .eigenvalues(values, rotationSeed: rotationSeed)
         }
@@ -172,6 +183,7 @@ extension RunConfig {
     // MARK: noise
 
     static func noise(_ node: ConfigNode, dimension d: Int) throws -> NoiseSpec {
+        try checkType(node, among: noiseTypes, implemented: implementedNoise, what: "noise")
         let map = try node.mapping(allowed: ["type", "std", "covariance"])
         let kind = try type(map, among: noiseTypes, implemented: implementedNoise, what: "noise")
         if kind == "none" {
@@ -240,6 +252,7 @@ extension RunConfig {
     // MARK: optimizers
 
     static func optimizer(_ node: ConfigNode, dimension d: Int) throws -> OptimizerSpec {
+        try checkType(node, among: optimizerTypes, implemented: implementedOptimizers, what: "optimizer")
         let map = try node.mapping(allowed: ["label", "type", "lr", "momentum", "dampening", "nesterov", "weight_decay", "schedule", "clip"])
         let kind = try type(map, among: optimizerTypes, implemented: implementedOptimizers, what: "optimizer")
         let label = try map["label"].map { try fileSafe($0, what: "a label") } ?? kind
@@ -259,6 +272,7 @@ extension RunConfig {
     }
 
     static func schedule(_ node: ConfigNode) throws -> ScheduleSpec {
+        try checkType(node, among: scheduleTypes, implemented: implementedSchedules, what: "schedule")
         let map = try node.mapping(allowed: ["type"])
         _ = try type(map, among: scheduleTypes, implemented: implementedSchedules, what: "schedule")
         return .constant

@@ -6,7 +6,7 @@ extension RunConfig {
     public var resolved: JSONValue {
         let d = dimension
         var entries: [(String, JSONValue)] = [
-            ("name", .string(name)), ("seed", .integer(Int(truncatingIfNeeded: seed))),
+            ("name", .string(name)), ("seed", .unsigned(seed)),
             ("objective", objectiveJSON), ("noise", noiseJSON), ("init", initJSON),
             ("chains", .integer(chains)), ("steps", .integer(steps)), ("burn_in", .integer(burnIn)),
             ("thin", .integer(thin)), ("divergence_bound", .number(divergenceBound)),
@@ -33,7 +33,7 @@ extension RunConfig {
             case .diagonal: entries.append(("diagonal", .numbers((0..<minimum.count).map { h[$0 * minimum.count + $0] })))
             case .eigenvalues(let values, let seed):
                 entries.append(("eigenvalues", .numbers(values)))
-                entries.append(("rotation_seed", .integer(Int(truncatingIfNeeded: seed))))
+                entries.append(("rotation_seed", .unsigned(seed)))
             }
             entries.append(("hessian", .matrix(h, minimum.count)))
             entries.append(("minimum", .numbers(minimum)))

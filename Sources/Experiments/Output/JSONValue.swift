@@ -7,6 +7,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case number(Double)
     case integer(Int)
+    case unsigned(UInt64)
     case string(String)
     case array([JSONValue])
     /// Keys in the order given.
@@ -36,6 +37,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .integer(let i): out += String(i)
+        case .unsigned(let u): out += String(u)
         case .number(let x): out += Self.format(x)
         case .string(let s): out += Self.quote(s)
         case .array(let items):

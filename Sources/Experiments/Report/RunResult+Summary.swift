@@ -7,7 +7,7 @@ extension RunResult {
         .object([
             ("optcloud_version", .string(Self.version)),
             ("config", config.resolved),
-            ("seed", .integer(Int(truncatingIfNeeded: config.seed))),
+            ("seed", .unsigned(config.seed)),
             ("threads", .integer(threads)),
             ("wall_seconds", .number(wallSeconds)),
             ("common_random_numbers", .bool(config.commonRandomNumbers)),

@@ -72,3 +72,9 @@ final class GSLVector {
 
     var values: [Double] { (0..<count).map { gsl_vector_get(pointer, $0) } }
 }
+
+/// Switches GSL's abort-on-error handler off; call once at start-up. (Every wrapper also
+/// makes sure of it before its first GSL call.)
+public func disableGSLAbortHandler() {
+    _ = GSL.setUp
+}
