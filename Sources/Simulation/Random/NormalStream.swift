@@ -28,7 +28,8 @@ public struct NormalStream: Sendable, Equatable {
         let u2 = Double(b >> 11) * 0x1.0p-53
         let radius = (-2.0 * _log(u1)).squareRoot()
         let theta = 6.283185307179586 * u2
-        return (radius * _cos(theta), radius * _sin(theta))
+        let (sine, cosine) = _sincos(theta)
+        return (radius * cosine, radius * sine)
     }
 
     /// Fills z[k·stride + c] (k < dimension, c < count) with the normals of chains
