@@ -32,7 +32,9 @@ public enum ConfigLoader {
                                value: try compose(value, file: "\(override.source) \(path)"), fullPath: path)
             overridden[path] = override.source
         }
-        return try RunConfig(ConfigNode(node: root, path: "", file: file, overridden: overridden), defaultName: defaultName)
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        return try RunConfig(ConfigNode(node: root, path: "", file: file, overridden: overridden), defaultName: defaultName,
+                             directory: directory)
     }
 
     static func readText(_ path: String) throws -> String {

@@ -1,3 +1,5 @@
+import CSV
+import Foundation
 import Simulation
 import Statistics
 
@@ -13,19 +15,19 @@ extension RunConfig {
     ]
     static let implementedObjectives = ["quadratic"]
     static let noiseTypes = ["none", "gaussian", "hessian", "student-t", "alpha-stable", "minibatch", "label-noise", "recorded"]
-    static let implementedNoise = ["none", "gaussian"]
+    static let implementedNoise = Catalogue.noise.map(\.name)
     static let optimizerTypes = [
         "sgd", "adam", "adamw", "rmsprop", "adagrad", "adamax", "nadam", "radam", "lion", "signsgd", "signum", "sgld",
     ]
-    static let implementedOptimizers = ["sgd"]
+    static let implementedOptimizers = Catalogue.optimizers.map(\.name)
     static let scheduleTypes = [
         "constant", "linear", "cosine", "cosine-warm-restarts", "step", "multistep", "exponential",
         "inverse-sqrt", "sequential",
     ]
-    static let implementedSchedules = ["constant"]
+    static let implementedSchedules = Catalogue.schedules.map(\.name)
 
     /// Reads and checks a config document; `defaultName` is used when `name` is absent.
-    init(_ root: ConfigNode, defaultName: String) throws {
+    init(_ root: ConfigNode, defaultName: String, directory: String) throws {
         if root.isNull { throw root.error("the config is empty", expected: "a mapping with objective, noise and optimizers") }
         let top = try root.mapping(allowed: Self.topLevelKeys)
         for key in ["checkpoint_every", "checkpoint_seconds"] {
@@ -38,7 +40,7 @@ extension RunConfig {
         seed = try top["seed"]?.unsigned() ?? 0
         objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"))
         let d = objective.dimension
-        noise = try top["noise"].map { try Self.noise($0, dimension: d) } ?? .none
+        noise = try top["noise"].map { try Self.noise($0, dimension: d, directory: directory) } ?? .none
         initial = try top["init"].map { try Self.initial($0, dimension: d) } ?? .point([Double](repeating: 0, count: d))
         chains = try top["chains"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
         steps = try top["steps"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
@@ -63,9 +65,9 @@ extension RunConfig {
             seen[o.label] = i
         }
 
-        (histogram, samples) = (HistogramPlan(bins: 60, ranges: nil, pairs: d >= 2 ? [.init(0, 1)] : []), .final)
+        (histogram, samples, traceChains) = (HistogramPlan(bins: 60, ranges: nil, pairs: d >= 2 ? [.init(0, 1)] : []), .final, 0)
         if let statistics = top["statistics"] { histogram = try Self.statistics(statistics, dimension: d) }
-        if let output = top["output"] { samples = try Self.output(output) }
+        if let output = top["output"] { (samples, traceChains) = try Self.output(output, chains: chains, steps: steps, dimension: d) }
     }
 
     static func fileSafe(_ node: ConfigNode, what: String) throws -> String {
@@ -182,16 +184,22 @@ extension RunConfig {
 
     // MARK: noise
 
-    static func noise(_ node: ConfigNode, dimension d: Int) throws -> NoiseSpec {
+    static func noise(_ node: ConfigNode, dimension d: Int, directory: String) throws -> NoiseSpec {
         try checkType(node, among: noiseTypes, implemented: implementedNoise, what: "noise")
-        let map = try node.mapping(allowed: ["type", "std", "covariance"])
-        let kind = try type(map, among: noiseTypes, implemented: implementedNoise, what: "noise")
-        if kind == "none" {
-            for key in ["std", "covariance"] where map.has(key) {
-                throw map[key]!.error("does not apply to noise type none", expected: "no \(key)")
-            }
+        let kind = (try? node.peek("type")?.string()) ?? ""
+        let map = try node.mapping(allowed: ["type"] + (Catalogue.entry(.noise, kind)?.parameterNames ?? Catalogue.noise.flatMap(\.parameterNames)))
+        _ = try type(map, among: noiseTypes, implemented: implementedNoise, what: "noise")
+        switch kind {
+        case "none":
             return .none
+        case "recorded":
+            return try recordedNoise(map, node: node, dimension: d, directory: directory)
+        default:
+            return try gaussianNoise(map, node: node, dimension: d)
         }
+    }
+
+    static func gaussianNoise(_ map: ConfigNode.Mapping, node: ConfigNode, dimension d: Int) throws -> NoiseSpec {
         switch (map["std"], map["covariance"]) {
         case (let std?, nil):
             let values = try std.scalarOrVector(count: d, expected: "a standard deviation ≥ 0") { $0 >= 0 }
@@ -232,6 +240,69 @@ extension RunConfig {
         }
     }
 
+    static func recordedNoise(_ map: ConfigNode.Mapping, node: ConfigNode, dimension d: Int, directory: String) throws -> NoiseSpec {
+        let fileNode = try map.required("file", expected: "the path of a .npy or .csv file of noise vectors")
+        let name = try fileNode.string()
+        let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
+        let mode = try map["mode"].map { RecordedNoise.Mode(rawValue: try $0.choice(RecordedNoise.Mode.allCases.map(\.rawValue)))! } ?? .sequential
+        let text: String?
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw fileNode.error("'\(name)' cannot be read", expected: "an existing .npy or .csv file")
+        }
+        var values: [Double]
+        var rows: Int
+        if path.lowercased().hasSuffix(".npy") {
+            let array: (values: [Double], shape: [Int])
+            do { array = try NPYFile.read(data) } catch {
+                throw fileNode.error("'\(name)' \(error)", expected: "a float64 .npy array of shape [rows, \(d)]")
+            }
+            let shape = array.shape
+            guard (shape.count == 2 && shape[1] == d) || (shape.count == 1 && d == 1), let first = shape.first, first > 0 else {
+                throw fileNode.error("'\(name)' has shape \(shape)", expected: "shape [rows, \(d)] with rows ≥ 1")
+            }
+            (values, rows) = (array.values, first)
+            text = nil
+        } else {
+            text = String(data: data, encoding: .utf8)
+            guard let text else { throw fileNode.error("'\(name)' is not UTF-8 text", expected: "a .csv file of numbers") }
+            (values, rows) = try readNoiseCSV(text, node: fileNode, name: name, dimension: d)
+        }
+        _ = text
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw fileNode.error("'\(name)' has a non-finite value in row \(bad / d)", expected: "finite numbers")
+        }
+        return .recorded(values: values, rows: rows, mode: mode, file: name)
+    }
+
+    /// Rows of d numbers; a first row that is not numeric is a header.
+    static func readNoiseCSV(_ text: String, node: ConfigNode, name: String, dimension d: Int) throws -> ([Double], Int) {
+        let reader: CSVReader
+        do { reader = try CSVReader(string: text) } catch {
+            throw node.error("'\(name)' is not valid CSV (\(error))", expected: "rows of \(d) numbers")
+        }
+        var values: [Double] = [], rows = 0, line = 0
+        while let row = reader.next() {
+            line += 1
+            let fields = row.map { $0.trimmingCharacters(in: .whitespaces) }
+            if fields.allSatisfy(\.isEmpty) { continue }
+            let numbers = fields.compactMap(Double.init)
+            if numbers.count != fields.count {
+                if rows == 0 && line == 1 { continue }
+                throw node.error("'\(name)' line \(line) is not numeric", expected: "rows of \(d) numbers")
+            }
+            guard numbers.count == d else {
+                throw node.error("'\(name)' line \(line) has \(numbers.count) values", expected: "\(d) per row (one per coordinate)")
+            }
+            values += numbers
+            rows += 1
+        }
+        guard rows > 0 else { throw node.error("'\(name)' has no rows of numbers", expected: "rows of \(d) numbers") }
+        return (values, rows)
+    }
+
     // MARK: init
 
     static func initial(_ node: ConfigNode, dimension d: Int) throws -> InitialDistribution {
@@ -253,33 +324,185 @@ extension RunConfig {
 
     static func optimizer(_ node: ConfigNode, dimension d: Int) throws -> OptimizerSpec {
         try checkType(node, among: optimizerTypes, implemented: implementedOptimizers, what: "optimizer")
-        let map = try node.mapping(allowed: ["label", "type", "lr", "momentum", "dampening", "nesterov", "weight_decay", "schedule", "clip"])
-        let kind = try type(map, among: optimizerTypes, implemented: implementedOptimizers, what: "optimizer")
+        guard node.peek("type") != nil else {
+            throw node.error("is missing key 'type'", expected: "an optimizer type: one of \(optimizerTypes.joined(separator: ", "))")
+        }
+        let kind = try node.peek("type")!.choice(optimizerTypes)
+        let entry = Catalogue.entry(.optimizers, kind)!
+        let map = try node.mapping(allowed: ["type"] + entry.parameterNames)
         let label = try map["label"].map { try fileSafe($0, what: "a label") } ?? kind
         let lr = try map.required("lr", expected: "a learning rate ≥ 0").finite("a learning rate ≥ 0") { $0 >= 0 }
-        let momentum = try map["momentum"]?.finite("a momentum ≥ 0") { $0 >= 0 } ?? 0
-        let dampening = try map["dampening"]?.finite() ?? 0
-        let nesterov = try map["nesterov"]?.bool() ?? false
-        if nesterov, momentum <= 0 || dampening != 0 {
-            throw map["nesterov"]!.error("Nesterov momentum requires a momentum and zero dampening", expected: "momentum > 0 and dampening 0")
-        }
-        let decay = try map["weight_decay"]?.scalarOrVector(count: d, expected: "a weight decay ≥ 0") { $0 >= 0 }
-            ?? [Double](repeating: 0, count: d)
         let schedule = try map["schedule"].map { try Self.schedule($0) } ?? .constant
-        let clip = try map["clip"].map { try Self.clip($0) } ?? GradientClip.none
-        let rule = OptimizerSpec.Rule.sgd(SGD(momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: WeightDecay(decay)))
-        return OptimizerSpec(label: label, rule: rule, lr: lr, schedule: schedule, clip: clip)
+        let (clip, stage) = try map["clip"].map { try Self.clip($0) } ?? (GradientClip.none, .gradient)
+        var reader = HyperParameters(map: map, dimension: d)
+        let rule: OptimizerSpec.Rule
+        switch kind {
+        case "sgd":
+            let momentum = try reader.number("momentum", 0, "≥ 0") { $0 >= 0 }
+            let dampening = try reader.number("dampening", 0, "a number") { _ in true }
+            let nesterov = try reader.flag("nesterov", false)
+            if nesterov, momentum <= 0 || dampening != 0 {
+                throw map["nesterov"]!.error("Nesterov momentum requires a momentum and zero dampening", expected: "momentum > 0 and dampening 0")
+            }
+            rule = .sgd(SGD(momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: try reader.decay("weight_decay", 0)))
+        case "adam", "adamw":
+            let (b1, b2) = try reader.betas(0.9, 0.999)
+            let eps = try reader.eps(1e-8)
+            let decay = try reader.decay("weight_decay", kind == "adamw" ? 0.01 : 0)
+            rule = .adam(Adam(beta1: b1, beta2: b2, eps: eps, weightDecay: decay, decoupled: kind == "adamw", amsgrad: try reader.flag("amsgrad", false)))
+        case "rmsprop":
+            let alpha = try reader.number("alpha", 0.99, "a number in [0, 1]") { (0...1).contains($0) }
+            let eps = try reader.eps(1e-8)
+            let decay = try reader.decay("weight_decay", 0)
+            let momentum = try reader.number("momentum", 0, "≥ 0") { $0 >= 0 }
+            rule = .rmsprop(RMSprop(alpha: alpha, eps: eps, weightDecay: decay, momentum: momentum, centered: try reader.flag("centered", false)))
+        case "adagrad":
+            let lrDecay = try reader.number("lr_decay", 0, "≥ 0") { $0 >= 0 }
+            let decay = try reader.decay("weight_decay", 0)
+            let initial = try reader.number("initial_accumulator_value", 0, "≥ 0") { $0 >= 0 }
+            rule = .adagrad(Adagrad(lrDecay: lrDecay, weightDecay: decay, initialAccumulatorValue: initial, eps: try reader.eps(1e-10)))
+        case "adamax":
+            let (b1, b2) = try reader.betas(0.9, 0.999)
+            rule = .adamax(Adamax(beta1: b1, beta2: b2, eps: try reader.eps(1e-8), weightDecay: try reader.decay("weight_decay", 0)))
+        case "nadam":
+            let (b1, b2) = try reader.betas(0.9, 0.999)
+            let eps = try reader.eps(1e-8)
+            let decay = try reader.decay("weight_decay", 0)
+            let psi = try reader.number("momentum_decay", 4e-3, "≥ 0") { $0 >= 0 }
+            rule = .nadam(NAdam(beta1: b1, beta2: b2, eps: eps, weightDecay: decay, momentumDecay: psi,
+                                decoupledWeightDecay: try reader.flag("decoupled_weight_decay", false)))
+        case "radam":
+            let (b1, b2) = try reader.betas(0.9, 0.999)
+            let eps = try reader.eps(1e-8)
+            let decay = try reader.decay("weight_decay", 0)
+            rule = .radam(RAdam(beta1: b1, beta2: b2, eps: eps, weightDecay: decay,
+                                decoupledWeightDecay: try reader.flag("decoupled_weight_decay", false)))
+        case "lion":
+            let (b1, b2) = try reader.betas(0.9, 0.99)
+            rule = .lion(Lion(beta1: b1, beta2: b2, weightDecay: try reader.decay("weight_decay", 0)))
+        case "signsgd":
+            rule = .signsgd(SignSGD())
+        case "signum":
+            rule = .signum(Signum(beta: try reader.number("beta", 0.9, "a number in [0, 1)") { $0 >= 0 && $0 < 1 }))
+        default:
+            let temperature = try reader.number("temperature", 1, "≥ 0") { $0 >= 0 }
+            rule = .sgld(SGLD(temperature: temperature, weightDecay: try reader.decay("weight_decay", 0)))
+        }
+        return OptimizerSpec(label: label, type: kind, rule: rule, lr: lr, schedule: schedule, clip: clip, clipStage: stage,
+                             parameters: reader.resolved)
     }
 
-    static func schedule(_ node: ConfigNode) throws -> ScheduleSpec {
+    /// Reads hyper-parameters with their defaults, checking them as torch does, and keeps
+    /// the resolved values for summary.json.
+    struct HyperParameters {
+        let map: ConfigNode.Mapping
+        let dimension: Int
+        var resolved: [(String, JSONValue)] = []
+
+        init(map: ConfigNode.Mapping, dimension: Int) {
+            self.map = map
+            self.dimension = dimension
+        }
+
+        mutating func number(_ key: String, _ defaultValue: Double, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
+            let value = try map[key]?.finite(expected, valid) ?? defaultValue
+            resolved.append((key, .number(value)))
+            return value
+        }
+
+        mutating func eps(_ defaultValue: Double) throws -> Double {
+            try number("eps", defaultValue, "eps ≥ 0") { $0 >= 0 }
+        }
+
+        mutating func flag(_ key: String, _ defaultValue: Bool) throws -> Bool {
+            let value = try map[key]?.bool() ?? defaultValue
+            resolved.append((key, .bool(value)))
+            return value
+        }
+
+        mutating func betas(_ b1: Double, _ b2: Double) throws -> (Double, Double) {
+            var betas = [b1, b2]
+            if let node = map["betas"] {
+                betas = try node.vector(count: 2, expected: "betas in [0, 1)") { $0 >= 0 && $0 < 1 }
+            }
+            resolved.append(("betas", .numbers(betas)))
+            return (betas[0], betas[1])
+        }
+
+        mutating func decay(_ key: String, _ defaultValue: Double) throws -> WeightDecay {
+            let values = try map[key]?.scalarOrVector(count: dimension, expected: "a weight decay ≥ 0") { $0 >= 0 }
+                ?? [Double](repeating: defaultValue, count: dimension)
+            resolved.append((key, values.allSatisfy { $0 == values[0] } ? .number(values[0]) : .numbers(values)))
+            return WeightDecay(values)
+        }
+    }
+
+    static func schedule(_ node: ConfigNode, nested: Bool = false) throws -> ScheduleSpec {
         try checkType(node, among: scheduleTypes, implemented: implementedSchedules, what: "schedule")
-        let map = try node.mapping(allowed: ["type"])
-        _ = try type(map, among: scheduleTypes, implemented: implementedSchedules, what: "schedule")
-        return .constant
+        guard node.peek("type") != nil else {
+            throw node.error("is missing key 'type'", expected: "a schedule type: one of \(scheduleTypes.joined(separator: ", "))")
+        }
+        let kind = try node.peek("type")!.choice(scheduleTypes)
+        let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.schedules, kind)!.parameterNames)
+        func integer(_ key: String, _ defaultValue: Int?, _ expected: String, _ valid: (Int) -> Bool) throws -> Int {
+            if let node = map[key] { return try node.integer(expected, valid) }
+            guard let defaultValue else { throw map.owner.error("is missing key '\(key)'", expected: expected) }
+            return defaultValue
+        }
+        func number(_ key: String, _ defaultValue: Double?, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
+            if let node = map[key] { return try node.finite(expected, valid) }
+            guard let defaultValue else { throw map.owner.error("is missing key '\(key)'", expected: expected) }
+            return defaultValue
+        }
+        func milestones(_ minimum: Int) throws -> [Int] {
+            let node = try map.required("milestones", expected: "increasing integers ≥ \(minimum)")
+            let values = try node.sequence().map { try $0.integer("an integer ≥ \(minimum)") { $0 >= minimum } }
+            guard !values.isEmpty, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw node.error("is \(values)", expected: "a non-empty list of strictly increasing integers")
+            }
+            return values
+        }
+        switch kind {
+        case "constant":
+            return .constant
+        case "linear":
+            return .linear(startFactor: try number("start_factor", 1.0 / 3.0, "a start_factor in (0, 1]") { $0 > 0 && $0 <= 1 },
+                           endFactor: try number("end_factor", 1, "an end_factor in [0, 1]") { $0 >= 0 && $0 <= 1 },
+                           totalIters: try integer("total_iters", 5, "an integer ≥ 0") { $0 >= 0 })
+        case "cosine":
+            return .cosine(tMax: try integer("T_max", nil, "T_max, an integer ≥ 1") { $0 >= 1 },
+                           etaMin: try number("eta_min", 0, "eta_min ≥ 0") { $0 >= 0 })
+        case "cosine-warm-restarts":
+            return .cosineWarmRestarts(t0: try integer("T_0", nil, "T_0, an integer ≥ 1") { $0 >= 1 },
+                                       tMult: try integer("T_mult", 1, "T_mult, an integer ≥ 1") { $0 >= 1 },
+                                       etaMin: try number("eta_min", 0, "eta_min ≥ 0") { $0 >= 0 })
+        case "step":
+            return .step(stepSize: try integer("step_size", nil, "step_size, an integer ≥ 1") { $0 >= 1 },
+                         gamma: try number("gamma", 0.1, "gamma > 0") { $0 > 0 })
+        case "multistep":
+            return .multistep(milestones: try milestones(0), gamma: try number("gamma", 0.1, "gamma > 0") { $0 > 0 })
+        case "exponential":
+            return .exponential(gamma: try number("gamma", nil, "gamma > 0") { $0 > 0 })
+        case "inverse-sqrt":
+            let warmup = try integer("warmup_steps", 0, "an integer ≥ 0") { $0 >= 0 }
+            let timescale = try map["timescale"].map { try $0.integer("an integer ≥ 1") { $0 >= 1 } }
+            return .inverseSqrt(warmupSteps: warmup, timescale: timescale)
+        default:
+            if nested { throw map["type"]!.error("sequential schedules cannot be nested", expected: "a non-sequential schedule") }
+            let list = try map.required("schedules", expected: "a list of at least two schedules")
+            let pieces = try list.sequence().map { try schedule($0, nested: true) }
+            guard pieces.count >= 2 else { throw list.error("has \(pieces.count) schedule(s)", expected: "at least two schedules") }
+            let points = try milestones(1)
+            guard points.count == pieces.count - 1 else {
+                throw map["milestones"]!.error("has \(points.count) milestones for \(pieces.count) schedules", expected: "\(pieces.count - 1) milestones")
+            }
+            return .sequential(schedules: pieces, milestones: points)
+        }
     }
 
-    static func clip(_ node: ConfigNode) throws -> GradientClip {
-        let map = try node.mapping(allowed: ["max_norm", "norm_type", "max_value"])
+    static func clip(_ node: ConfigNode) throws -> (GradientClip, ClipStage) {
+        let map = try node.mapping(allowed: ["max_norm", "norm_type", "max_value", "stage"])
+        let stage = try map["stage"].map { ClipStage(rawValue: try $0.choice(ClipStage.allCases.map(\.rawValue)))! } ?? .gradient
         switch (map["max_norm"], map["max_value"]) {
         case (let norm?, nil):
             let maxNorm = try norm.finite("a max_norm > 0") { $0 > 0 }
@@ -290,10 +513,10 @@ extension RunConfig {
                     guard [1, 2, .infinity].contains(normType) else { throw t.error("is \(t.kind)", expected: "1, 2 or inf") }
                 }
             }
-            return .norm(maxNorm: maxNorm, normType: normType)
+            return (.norm(maxNorm: maxNorm, normType: normType), stage)
         case (nil, let value?):
             if map.has("norm_type") { throw map["norm_type"]!.error("only applies with max_norm", expected: "max_norm beside norm_type") }
-            return .value(try value.finite("a max_value > 0") { $0 > 0 })
+            return (.value(try value.finite("a max_value > 0") { $0 > 0 }), stage)
         case (nil, nil):
             throw node.error("gives neither max_norm nor max_value", expected: "{max_norm: c} or {max_value: c}")
         case (.some, .some):
@@ -335,12 +558,13 @@ extension RunConfig {
         return HistogramPlan(bins: bins, ranges: ranges, pairs: pairs)
     }
 
-    static func output(_ node: ConfigNode) throws -> SampleStorage {
+    static func output(_ node: ConfigNode, chains: Int, steps: Int, dimension d: Int) throws -> (SampleStorage, Int) {
         let map = try node.mapping(allowed: ["samples", "trace_chains"])
-        if let trace = map["trace_chains"] {
-            let n = try trace.integer("0") { $0 >= 0 }
-            if n > 0 { throw trace.error("trace output is not implemented in this version", expected: "0") }
+        let samples = try map["samples"].map { SampleStorage(rawValue: try $0.choice(SampleStorage.allCases.map(\.rawValue)))! } ?? .final
+        let trace = try map["trace_chains"]?.integer("an integer in 0...chains (\(chains))") { $0 >= 0 && $0 <= chains } ?? 0
+        if trace > 0, Double(trace) * Double(steps) * Double(d) > 5e8 {
+            throw map["trace_chains"]!.error("would store \(trace)·\(steps)·\(d) iterates", expected: "trace_chains·steps·d ≤ 5e8")
         }
-        return try map["samples"].map { SampleStorage(rawValue: try $0.choice(SampleStorage.allCases.map(\.rawValue)))! } ?? .final
+        return (samples, trace)
     }
 }

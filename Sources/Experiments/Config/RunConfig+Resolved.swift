@@ -19,7 +19,7 @@ extension RunConfig {
             ("histogram", .object(histogramEntries)),
             ("pairs", .array(histogram.pairs.map { .array([.integer($0.x), .integer($0.y)]) })),
         ])))
-        entries.append(("output", .object([("samples", .string(samples.rawValue)), ("trace_chains", .integer(0))])))
+        entries.append(("output", .object([("samples", .string(samples.rawValue)), ("trace_chains", .integer(traceChains))])))
         _ = d
         return .object(entries)
     }
@@ -46,6 +46,9 @@ extension RunConfig {
         case .none: return .object([("type", .string("none"))])
         case .gaussian(let c, _, _):
             return .object([("type", .string("gaussian")), ("covariance", .matrix(c, dimension))])
+        case .recorded(_, let rows, let mode, let file):
+            return .object([("type", .string("recorded")), ("file", .string(file)), ("mode", .string(mode.rawValue)),
+                            ("rows", .integer(rows))])
         }
     }
 
@@ -61,20 +64,16 @@ extension RunConfig {
 extension OptimizerSpec {
     var resolved: JSONValue {
         var entries: [(String, JSONValue)] = [("label", .string(label)), ("type", .string(type)), ("lr", .number(lr))]
-        switch rule {
-        case .sgd(let sgd):
-            entries += [
-                ("momentum", .number(sgd.momentum)), ("dampening", .number(sgd.dampening)),
-                ("nesterov", .bool(sgd.nesterov)), ("weight_decay", .numbers(sgd.weightDecay.values)),
-            ]
-        }
-        entries.append(("schedule", .object([("type", .string(schedule.type))])))
+        entries += parameters
+        entries.append(("schedule", schedule.resolved))
         switch clip {
         case .none: entries.append(("clip", .null))
         case .norm(let maxNorm, let normType):
             entries.append(("clip", .object([("max_norm", .number(maxNorm)),
-                                             ("norm_type", normType.isInfinite ? .string("inf") : .number(normType))])))
-        case .value(let v): entries.append(("clip", .object([("max_value", .number(v))])))
+                                             ("norm_type", normType.isInfinite ? .string("inf") : .number(normType)),
+                                             ("stage", .string(clipStage.rawValue))])))
+        case .value(let v):
+            entries.append(("clip", .object([("max_value", .number(v)), ("stage", .string(clipStage.rawValue))])))
         }
         return .object(entries)
     }

@@ -16,6 +16,8 @@ public struct RunConfig: Sendable {
     public var optimizers: [OptimizerSpec]
     public var histogram: HistogramPlan
     public var samples: SampleStorage
+    /// Chains whose every iterate is written to trace.csv.
+    public var traceChains: Int
 
     public var dimension: Int { objective.dimension }
     public var recording: RecordingPlan { RecordingPlan(steps: steps, burnIn: burnIn, thin: thin) }
@@ -57,12 +59,16 @@ public enum NoiseSpec: Sendable {
     case none
     /// Additive N(0, covariance); `factor` is a square root (covariance = factor·factorᵀ).
     case gaussian(covariance: [Double], factor: [Double], diagonal: Bool)
+    /// Rows of recorded noise vectors ([rows × d], row-major), replayed or resampled.
+    case recorded(values: [Double], rows: Int, mode: RecordedNoise.Mode, file: String)
 
-    /// The covariance where it is constant.
-    public func covariance(dimension d: Int) -> [Double] {
+    /// The covariance where it is constant and known (nil for recorded noise, whose
+    /// population covariance is what the file holds).
+    public func covariance(dimension d: Int) -> [Double]? {
         switch self {
         case .none: return [Double](repeating: 0, count: d * d)
         case .gaussian(let c, _, _): return c
+        case .recorded: return nil
         }
     }
 }
@@ -70,35 +76,87 @@ public enum NoiseSpec: Sendable {
 /// One optimizer of a run, with its label, rule, learning rate, schedule and clipping.
 public struct OptimizerSpec: Sendable {
     public var label: String
+    public var type: String
     public var rule: Rule
     public var lr: Double
     public var schedule: ScheduleSpec
     public var clip: GradientClip
+    public var clipStage: ClipStage
+    /// The resolved hyper-parameters, in catalogue order, for summary.json and validate.
+    public var parameters: [(String, JSONValue)]
 
     public enum Rule: Sendable {
         case sgd(SGD)
-    }
-
-    public var type: String {
-        switch rule {
-        case .sgd: return "sgd"
-        }
+        case adam(Adam)
+        case rmsprop(RMSprop)
+        case adagrad(Adagrad)
+        case adamax(Adamax)
+        case nadam(NAdam)
+        case radam(RAdam)
+        case lion(Lion)
+        case signsgd(SignSGD)
+        case signum(Signum)
+        case sgld(SGLD)
     }
 }
 
-/// A learning-rate schedule of the catalogue.
-public enum ScheduleSpec: Sendable, Equatable {
+/// A learning-rate schedule of the catalogue, with its parameters.
+public indirect enum ScheduleSpec: Sendable, Equatable {
     case constant
+    case linear(startFactor: Double, endFactor: Double, totalIters: Int)
+    case cosine(tMax: Int, etaMin: Double)
+    case cosineWarmRestarts(t0: Int, tMult: Int, etaMin: Double)
+    case step(stepSize: Int, gamma: Double)
+    case multistep(milestones: [Int], gamma: Double)
+    case exponential(gamma: Double)
+    case inverseSqrt(warmupSteps: Int, timescale: Int?)
+    case sequential(schedules: [ScheduleSpec], milestones: [Int])
 
     public func make(baseLR: Double) -> any Schedule {
         switch self {
         case .constant: return ConstantSchedule(baseLR: baseLR)
+        case let .linear(s, e, n): return LinearSchedule(baseLR: baseLR, startFactor: s, endFactor: e, totalIters: n)
+        case let .cosine(tMax, etaMin): return CosineSchedule(baseLR: baseLR, tMax: tMax, etaMin: etaMin)
+        case let .cosineWarmRestarts(t0, tMult, etaMin): return CosineWarmRestartsSchedule(baseLR: baseLR, t0: t0, tMult: tMult, etaMin: etaMin)
+        case let .step(size, gamma): return StepSchedule(baseLR: baseLR, stepSize: size, gamma: gamma)
+        case let .multistep(milestones, gamma): return MultiStepSchedule(baseLR: baseLR, milestones: milestones, gamma: gamma)
+        case let .exponential(gamma): return ExponentialSchedule(baseLR: baseLR, gamma: gamma)
+        case let .inverseSqrt(warmup, timescale): return InverseSqrtSchedule(baseLR: baseLR, warmupSteps: warmup, timescale: timescale)
+        case let .sequential(pieces, milestones):
+            return SequentialSchedule(schedules: pieces.map { $0.make(baseLR: baseLR) }, milestones: milestones)
         }
     }
 
     public var type: String {
         switch self {
         case .constant: return "constant"
+        case .linear: return "linear"
+        case .cosine: return "cosine"
+        case .cosineWarmRestarts: return "cosine-warm-restarts"
+        case .step: return "step"
+        case .multistep: return "multistep"
+        case .exponential: return "exponential"
+        case .inverseSqrt: return "inverse-sqrt"
+        case .sequential: return "sequential"
         }
+    }
+
+    /// The resolved schedule as JSON.
+    public var resolved: JSONValue {
+        var entries: [(String, JSONValue)] = [("type", .string(type))]
+        switch self {
+        case .constant: break
+        case let .linear(s, e, n): entries += [("start_factor", .number(s)), ("end_factor", .number(e)), ("total_iters", .integer(n))]
+        case let .cosine(tMax, etaMin): entries += [("T_max", .integer(tMax)), ("eta_min", .number(etaMin))]
+        case let .cosineWarmRestarts(t0, tMult, etaMin): entries += [("T_0", .integer(t0)), ("T_mult", .integer(tMult)), ("eta_min", .number(etaMin))]
+        case let .step(size, gamma): entries += [("step_size", .integer(size)), ("gamma", .number(gamma))]
+        case let .multistep(milestones, gamma): entries += [("milestones", .array(milestones.map { .integer($0) })), ("gamma", .number(gamma))]
+        case let .exponential(gamma): entries += [("gamma", .number(gamma))]
+        case let .inverseSqrt(warmup, timescale):
+            entries += [("warmup_steps", .integer(warmup)), ("timescale", .integer(timescale ?? (warmup > 0 ? warmup : 10_000)))]
+        case let .sequential(pieces, milestones):
+            entries += [("schedules", .array(pieces.map(\.resolved))), ("milestones", .array(milestones.map { .integer($0) }))]
+        }
+        return .object(entries)
     }
 }

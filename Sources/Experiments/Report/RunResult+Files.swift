@@ -12,6 +12,7 @@ extension RunResult {
         try directory.write("covariance.csv", covarianceTable.data())
         try directory.write("histograms.csv", histogramsTable.data())
         try directory.write("histograms2d.csv", histograms2DTable.data())
+        if let trace = traceTable { try directory.write("trace.csv", trace.data()) }
         let d = config.dimension
         for result in optimizers {
             if let all = result.cloud.allIterates {

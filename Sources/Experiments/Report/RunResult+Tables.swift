@@ -66,4 +66,23 @@ extension RunResult {
         }
         return table
     }
+
+    /// trace.csv: every iterate of the traced chains, with the lr of the update that made it.
+    public var traceTable: CSVTable? {
+        let d = config.dimension
+        guard config.traceChains > 0 else { return nil }
+        var table = CSVTable(header: ["optimizer", "chain", "step", "lr"] + (0..<d).map { "x\($0)" })
+        for result in optimizers {
+            guard let trace = result.cloud.trace, let lrs = result.cloud.traceLearningRates else { continue }
+            let steps = config.steps
+            for chain in 0..<result.cloud.traceChains {
+                for t in 1...steps {
+                    let base = (chain * steps + t - 1) * d
+                    table.append([.text(result.spec.label), .integer(chain), .integer(t), .number(lrs[t - 1])]
+                                 + (0..<d).map { .number(trace[base + $0]) })
+                }
+            }
+        }
+        return table
+    }
 }

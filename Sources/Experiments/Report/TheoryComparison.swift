@@ -8,14 +8,11 @@ public struct TheoryComparison: Sendable {
     public let unavailableReason: String?
     public let theory: SGDStationaryTheory?
 
-    /// The prediction for SGD on a quadratic with additive Gaussian (or no) noise, constant
-    /// lr and no clipping.
+    /// The prediction for SGD (any momentum, coupled L2) or SGLD on a quadratic with additive
+    /// Gaussian (or no) noise, constant lr and no clipping.
     public init(config: RunConfig, optimizer spec: OptimizerSpec) {
         guard case .quadratic(let hessian, let minimum, _) = config.objective else {
             (unavailableReason, theory) = ("no closed form for this objective", nil); return
-        }
-        guard case .sgd(let sgd) = spec.rule else {
-            (unavailableReason, theory) = ("no closed form for optimizer \(spec.type)", nil); return
         }
         guard spec.schedule == .constant else {
             (unavailableReason, theory) = ("stationary theory needs a constant learning rate", nil); return
@@ -23,10 +20,22 @@ public struct TheoryComparison: Sendable {
         guard spec.clip == .none else {
             (unavailableReason, theory) = ("clipping makes the dynamics non-linear", nil); return
         }
-        let parameters = SGDStationaryTheory.Parameters(
-            hessian: hessian, minimum: minimum, noiseCovariance: config.noise.covariance(dimension: minimum.count),
-            lr: spec.lr, momentum: sgd.momentum, dampening: sgd.dampening, nesterov: sgd.nesterov,
-            weightDecay: sgd.weightDecay.values)
+        guard let noiseCovariance = config.noise.covariance(dimension: minimum.count) else {
+            (unavailableReason, theory) = ("recorded noise has no closed-form covariance", nil); return
+        }
+        let parameters: SGDStationaryTheory.Parameters
+        switch spec.rule {
+        case .sgd(let sgd):
+            parameters = .init(hessian: hessian, minimum: minimum, noiseCovariance: noiseCovariance, lr: spec.lr,
+                               momentum: sgd.momentum, dampening: sgd.dampening, nesterov: sgd.nesterov,
+                               weightDecay: sgd.weightDecay.values)
+        case .sgld(let sgld):
+            parameters = .init(hessian: hessian, minimum: minimum, noiseCovariance: noiseCovariance, lr: spec.lr,
+                               momentum: 0, dampening: 0, nesterov: false, weightDecay: sgld.weightDecay.values,
+                               temperature: sgld.temperature)
+        default:
+            (unavailableReason, theory) = ("no closed form for optimizer \(spec.type)", nil); return
+        }
         do {
             let t = try SGDStationaryTheory(parameters)
             (unavailableReason, theory) = (t.covariance == nil ? "unstable: spectral radius \(t.spectralRadius) ≥ 1, no stationary law" : nil, t)
@@ -34,6 +43,8 @@ public struct TheoryComparison: Sendable {
             (unavailableReason, theory) = ("the linear system is singular (\(error))", nil)
         }
     }
+
+    static let model = "SGD/SGLD on a quadratic with additive Gaussian noise: discrete Lyapunov equation"
 
     /// ‖Ĉ − C‖_F / ‖C‖_F.
     public static func relativeError(_ simulated: [Double], _ predicted: [Double]) -> Double {
@@ -57,7 +68,7 @@ public struct TheoryComparison: Sendable {
         }
         var entries: [(String, JSONValue)] = [
             ("available", .bool(theory.covariance != nil)),
-            ("model", .string("SGD on a quadratic with additive Gaussian noise: discrete Lyapunov equation")),
+            ("model", .string(Self.model)),
         ]
         if let reason = unavailableReason { entries.append(("reason", .string(reason))) }
         entries += [

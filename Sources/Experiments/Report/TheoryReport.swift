@@ -22,7 +22,7 @@ public struct TheoryReport {
                 }
                 entries += [
                     ("available", .bool(t.covariance != nil)),
-                    ("model", .string("SGD on a quadratic with additive Gaussian noise: discrete Lyapunov equation")),
+                    ("model", .string(TheoryComparison.model)),
                 ]
                 if let reason = comparison.unavailableReason { entries.append(("reason", .string(reason))) }
                 entries += [

@@ -27,7 +27,8 @@ public enum CloudRunner {
     public static func plan(_ config: RunConfig) -> SimulationPlan {
         SimulationPlan(
             chains: config.chains, recording: config.recording, initial: config.initial,
-            divergenceBound: config.divergenceBound, histograms: config.histogram, samples: config.samples
+            divergenceBound: config.divergenceBound, histograms: config.histogram, samples: config.samples,
+            traceChains: config.traceChains
         )
     }
 
@@ -67,19 +68,30 @@ public enum CloudRunner {
                     return with(objective: objective, noise: DiagonalGaussianNoise(std: (0..<d).map { factor[$0 * d + $0] }))
                 }
                 return with(objective: objective, noise: GaussianNoise(choleskyFactor: factor, dimension: d))
+            case .recorded(let values, let rows, let mode, _):
+                return with(objective: objective, noise: RecordedNoise(values: values, rows: rows, dimension: d, mode: mode))
             }
         }
 
         func with<O: Objective, N: GradientNoise>(objective: O, noise: N) -> CloudAccumulation? {
             switch spec.rule {
-            case .sgd(let sgd):
-                return run(objective, noise, sgd)
+            case .sgd(let o): return run(objective, noise, o)
+            case .adam(let o): return run(objective, noise, o)
+            case .rmsprop(let o): return run(objective, noise, o)
+            case .adagrad(let o): return run(objective, noise, o)
+            case .adamax(let o): return run(objective, noise, o)
+            case .nadam(let o): return run(objective, noise, o)
+            case .radam(let o): return run(objective, noise, o)
+            case .lion(let o): return run(objective, noise, o)
+            case .signsgd(let o): return run(objective, noise, o)
+            case .signum(let o): return run(objective, noise, o)
+            case .sgld(let o): return run(objective, noise, o)
             }
         }
 
         func run<O: Objective, N: GradientNoise, P: Optimizer>(_ objective: O, _ noise: N, _ optimizer: P) -> CloudAccumulation? {
             Simulator(objective: objective, noise: noise, optimizer: optimizer, schedule: spec.schedule.make(baseLR: spec.lr),
-                      clip: spec.clip, normals: normals, plan: plan)
+                      clip: spec.clip, clipStage: spec.clipStage, normals: normals, plan: plan)
                 .run(threads: settings.threads, progress: settings.progress)
         }
     }

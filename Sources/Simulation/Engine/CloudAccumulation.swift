@@ -69,6 +69,11 @@ public struct CloudAccumulation: Sendable {
     public var finalIterates: [Double]?
     /// [(chain·draws + draw)·d + k]; NaN once a chain has diverged. Present for `samples: all`.
     public var allIterates: [Double]?
+    /// [(chain·steps + t − 1)·d + k] for the traced chains, x after update t; NaN once diverged.
+    public var trace: [Double]?
+    /// lr_t of every update t (index t − 1), when traces were asked for.
+    public var traceLearningRates: [Double]?
+    public var traceChains: Int { trace == nil ? 0 : (trace!.count / Swift.max(1, recording.steps * dimension)) }
 
     public var chains: Int { layout.chains }
 

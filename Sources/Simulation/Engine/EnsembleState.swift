@@ -12,6 +12,9 @@ final class EnsembleState: @unchecked Sendable {
     let alive: UnsafeMutablePointer<Double>
     let divergenceStep: UnsafeMutablePointer<Int>
     let allIterates: UnsafeMutablePointer<Double>?
+    let traceChains: Int
+    let trace: UnsafeMutablePointer<Double>?
+    let traceLearningRates: UnsafeMutablePointer<Double>?
     /// The objective's minimum: moments are accumulated about it.
     let shiftPointer: UnsafeMutablePointer<Double>
     private let groupTiles: [[Tile]]
@@ -52,6 +55,17 @@ final class EnsembleState: @unchecked Sendable {
         } else {
             allIterates = nil
         }
+        traceChains = plan.traceChains
+        if traceChains > 0 {
+            let count = traceChains * recording.steps * dimension
+            trace = .allocate(capacity: count)
+            trace!.initialize(repeating: .nan, count: count)
+            traceLearningRates = .allocate(capacity: recording.steps)
+            traceLearningRates!.initialize(repeating: .nan, count: recording.steps)
+        } else {
+            trace = nil
+            traceLearningRates = nil
+        }
     }
 
     func deallocate() {
@@ -60,6 +74,8 @@ final class EnsembleState: @unchecked Sendable {
         alive.deallocate()
         divergenceStep.deallocate()
         allIterates?.deallocate()
+        trace?.deallocate()
+        traceLearningRates?.deallocate()
         shiftPointer.deallocate()
     }
 
@@ -111,10 +127,15 @@ final class EnsembleState: @unchecked Sendable {
         if let allIterates {
             all = Array(UnsafeBufferPointer(start: allIterates, count: layout.chains * recording.draws * d))
         }
+        var traced: [Double]? = nil, tracedLR: [Double]? = nil
+        if let trace, let traceLearningRates {
+            traced = Array(UnsafeBufferPointer(start: trace, count: traceChains * recording.steps * d))
+            tracedLR = Array(UnsafeBufferPointer(start: traceLearningRates, count: recording.steps))
+        }
         return CloudAccumulation(
             dimension: d, layout: layout, recording: recording, shift: shift, groups: moments,
             histograms: histograms, divergedChains: steps.reduce(0) { $0 + ($1 != 0 ? 1 : 0) },
-            divergenceSteps: steps, finalIterates: finals, allIterates: all
+            divergenceSteps: steps, finalIterates: finals, allIterates: all, trace: traced, traceLearningRates: tracedLR
         )
     }
 }

@@ -80,11 +80,13 @@ public struct SimulationPlan: Sendable {
     /// Whether to accumulate the full covariance (d² per sample) and 3rd/4th moments.
     public let covariance: Bool
     public let higherMoments: Bool
+    /// The first `traceChains` chains keep every iterate (and the lr of every step).
+    public let traceChains: Int
 
     public init(
         chains: Int, recording: RecordingPlan, initial: InitialDistribution,
         divergenceBound: Double = 1e12, histograms: HistogramPlan, samples: SampleStorage = .none,
-        covariance: Bool = true, higherMoments: Bool = true
+        covariance: Bool = true, higherMoments: Bool = true, traceChains: Int = 0
     ) {
         self.chains = chains
         self.recording = recording
@@ -94,5 +96,6 @@ public struct SimulationPlan: Sendable {
         self.samples = samples
         self.covariance = covariance
         self.higherMoments = higherMoments
+        self.traceChains = Swift.min(traceChains, chains)
     }
 }

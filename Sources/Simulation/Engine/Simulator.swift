@@ -17,12 +17,13 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
     public let optimizer: P
     public let schedule: any Schedule
     public let clip: GradientClip
+    public let clipStage: ClipStage
     public let normals: NormalStream
     public let plan: SimulationPlan
 
     public init(
         objective: O, noise: N, optimizer: P, schedule: any Schedule, clip: GradientClip,
-        normals: NormalStream, plan: SimulationPlan
+        clipStage: ClipStage = .gradient, normals: NormalStream, plan: SimulationPlan
     ) {
         precondition(objective.dimension == noise.dimension, "noise dimension must match the objective")
         self.objective = objective
@@ -30,6 +31,7 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         self.optimizer = optimizer
         self.schedule = schedule
         self.clip = clip
+        self.clipStage = clipStage
         self.normals = normals
         self.plan = plan
     }
@@ -149,11 +151,32 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                 objective.gradient(UnsafePointer(x), into: g, stride: stride, count: n)
                 noise.perturb(g, x: UnsafePointer(x), stride: stride, count: n, firstChain: firstChain,
                               step: UInt32(truncatingIfNeeded: t), normals: normals, scratch: z)
-                clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
-                optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
-                                 lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
+                if clipStage == .gradient {
+                    clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
+                    optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
+                                     lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
+                } else {
+                    // Clip the update Δx = x_new − x_old instead; z is free once the noise is added.
+                    z.update(from: x, count: d * stride)
+                    optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
+                                     lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
+                    for i in 0..<(d * stride) { g[i] = x[i] - z[i] }
+                    clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
+                    for i in 0..<(d * stride) { x[i] = z[i] + g[i] }
+                }
                 checkDivergence(x: x, state: optimizerState, alive: alive, tile: tile, step: t,
                                 state: state, flags: perChain)
+                if let trace = state.trace, firstChain < state.traceChains {
+                    state.traceLearningRates![t - 1] = lrs[t - chunkStart]
+                    let steps = plan.recording.steps
+                    for c in 0..<Swift.min(n, state.traceChains - firstChain) {
+                        let base = ((firstChain + c) * steps + t - 1) * d
+                        // A diverged chain's path is kept up to its divergence, also in a replay.
+                        let divergedAt = state.divergenceStep[firstChain + c]
+                        let onPath = alive[c] != 0 || t < divergedAt
+                        for k in 0..<d { trace[base + k] = onPath ? x[k * stride + c] : .nan }
+                    }
+                }
                 if let accumulator, plan.recording.isRecorded(t) {
                     accumulator.pointee.add(x: x, alive: alive, stride: stride, count: n, step: t,
                                             firstChain: firstChain, plan: plan, state: state, scratch: scratch)

@@ -1,3 +1,10 @@
+/// What clipping applies to: the raw stochastic gradient before any optimizer state sees it
+/// (SPEC §4, the default), or the optimizer's final update Δx, so the two orders can be
+/// compared.
+public enum ClipStage: String, Sendable, CaseIterable {
+    case gradient, update
+}
+
 /// Clipping of the raw stochastic gradient, before any optimizer state sees it (SPEC §4).
 public enum GradientClip: Sendable, Equatable {
     case none

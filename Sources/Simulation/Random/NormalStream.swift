@@ -3,6 +3,7 @@ public enum StreamPurpose: UInt32, Sendable {
     case gradientNoise = 0
     case initialization = 1
     case optimizerNoise = 2
+    case resampling = 3
 }
 
 /// Standard normal draws addressed by (chain, step, purpose, index).
@@ -30,6 +31,15 @@ public struct NormalStream: Sendable, Equatable {
         let theta = 6.283185307179586 * u2
         let (sine, cosine) = _sincos(theta)
         return (radius * cosine, radius * sine)
+    }
+
+    /// A uniform integer in 0..<bound for (chain, step, purpose): the high word of the
+    /// 64×64-bit product of 64 random bits and the bound (Lemire), bias below bound/2⁶⁴.
+    @inlinable @inline(__always)
+    public func index(below bound: Int, chain: UInt32, step: UInt32, purpose: StreamPurpose) -> Int {
+        let r = generator.block(0, step, chain, purpose.rawValue)
+        let bits = UInt64(r.1) << 32 | UInt64(r.0)
+        return Int(bits.multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// Fills z[k·stride + c] (k < dimension, c < count) with the normals of chains

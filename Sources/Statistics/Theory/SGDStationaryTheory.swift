@@ -15,6 +15,10 @@
 /// Σ ← Σ + A Σ Aᵀ, A ← A² with GSL's BLAS; the covariance of x is Σ's top-left block.
 /// The continuous-time (Ornstein–Uhlenbeck / SDE) approximation solves
 /// H_λ Σ + Σ H_λ = η_eff C with η_eff = η(1 − τ)/(1 − μ), exact only as η → 0.
+///
+/// SGLD (temperature T, no momentum) adds √(2ηT)·N(0, I) to every step: Q gains 2ηT·I in
+/// the iterate block, and the continuous limit becomes H_λ Σ + Σ H_λ = ηC + 2T·I — with
+/// C = 0 the Gibbs covariance T·H_λ⁻¹.
 public struct SGDStationaryTheory: Sendable {
     public struct Parameters: Sendable {
         public var hessian: [Double]
@@ -25,9 +29,11 @@ public struct SGDStationaryTheory: Sendable {
         public var dampening: Double
         public var nesterov: Bool
         public var weightDecay: [Double]
+        /// SGLD's temperature T (0 for SGD).
+        public var temperature: Double
 
         public init(hessian: [Double], minimum: [Double], noiseCovariance: [Double], lr: Double,
-                    momentum: Double, dampening: Double, nesterov: Bool, weightDecay: [Double]) {
+                    momentum: Double, dampening: Double, nesterov: Bool, weightDecay: [Double], temperature: Double = 0) {
             self.hessian = hessian
             self.minimum = minimum
             self.noiseCovariance = noiseCovariance
@@ -36,6 +42,7 @@ public struct SGDStationaryTheory: Sendable {
             self.dampening = dampening
             self.nesterov = nesterov
             self.weightDecay = weightDecay
+            self.temperature = temperature
         }
     }
 
@@ -69,7 +76,8 @@ public struct SGDStationaryTheory: Sendable {
             var bPadded = [Double](repeating: 0, count: n * n), cPadded = bPadded
             for i in 0..<n { for j in 0..<d { bPadded[i * n + j] = b[i * d + j] } }
             for i in 0..<d { for j in 0..<d { cPadded[i * n + j] = p.noiseCovariance[i * d + j] } }
-            let q = LinearAlgebra.multiply(LinearAlgebra.multiply(bPadded, cPadded, n: n), bPadded, n: n, transposeB: true)
+            var q = LinearAlgebra.multiply(LinearAlgebra.multiply(bPadded, cPadded, n: n), bPadded, n: n, transposeB: true)
+            for k in 0..<d { q[k * n + k] += 2 * p.lr * p.temperature }
             let full = Self.smithDoubling(a: a, q: q, n: n)
             covariance = (0..<(d * d)).map { full[($0 / d) * n + $0 % d] }
         } else {
@@ -81,7 +89,12 @@ public struct SGDStationaryTheory: Sendable {
             // In H_λ's eigenbasis V: Σ' = (Vᵀ η C V)_ij / (λ_i + λ_j), then Σ = V Σ' Vᵀ.
             let v = eigen.vectors
             var rotated = LinearAlgebra.multiply(LinearAlgebra.multiply(v, p.noiseCovariance, n: d, transposeA: true), v, n: d)
-            for i in 0..<d { for j in 0..<d { rotated[i * d + j] *= effectiveLR / (eigen.values[i] + eigen.values[j]) } }
+            for i in 0..<d {
+                for j in 0..<d {
+                    let langevin = i == j ? 2 * p.temperature : 0
+                    rotated[i * d + j] = (effectiveLR * rotated[i * d + j] + langevin) / (eigen.values[i] + eigen.values[j])
+                }
+            }
             continuousCovariance = LinearAlgebra.multiply(LinearAlgebra.multiply(v, rotated, n: d), v, n: d, transposeB: true)
         } else {
             continuousCovariance = nil

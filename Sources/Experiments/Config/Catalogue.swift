@@ -1,0 +1,153 @@
+/// The catalogue: every objective, noise model, optimizer and schedule with its parameters,
+/// defaults, valid ranges and meaning. `optcloud list` prints it, the README's catalogue is
+/// generated from it, and the config reader takes its allowed keys from it.
+public enum Catalogue {
+    public struct Parameter: Sendable {
+        public let name: String
+        public let defaultValue: String
+        public let range: String
+        public let meaning: String
+    }
+
+    public struct Entry: Sendable {
+        public let name: String
+        public let summary: String
+        public let parameters: [Parameter]
+        public var parameterNames: [String] { parameters.map(\.name) }
+    }
+
+    public enum Section: String, CaseIterable, Sendable {
+        case objectives, noise, optimizers, schedules
+    }
+
+    public static func entries(_ section: Section) -> [Entry] {
+        switch section {
+        case .objectives: return objectives
+        case .noise: return noise
+        case .optimizers: return optimizers
+        case .schedules: return schedules
+        }
+    }
+
+    public static func entry(_ section: Section, _ name: String) -> Entry? {
+        entries(section).first { $0.name == name }
+    }
+
+    static func p(_ name: String, _ defaultValue: String, _ range: String, _ meaning: String) -> Parameter {
+        Parameter(name: name, defaultValue: defaultValue, range: range, meaning: meaning)
+    }
+
+    /// Keys every optimizer takes besides its own hyper-parameters.
+    public static let commonOptimizerParameters = [
+        p("label", "the type", "letters, digits, - _ .; unique", "name in outputs (samples_<label>.npy, CSV rows)"),
+        p("lr", "required", "≥ 0", "base learning rate; lr_t = schedule(t − 1)"),
+        p("schedule", "{type: constant}", "a schedule", "learning-rate schedule"),
+        p("clip", "none", "{max_norm, norm_type, stage} or {max_value, stage}", "clipping of the raw stochastic gradient (stage: gradient) or of the update (stage: update)"),
+    ]
+
+    static let weightDecayCoupled = p("weight_decay", "0", "≥ 0, scalar or one per coordinate", "coupled L2: g ← g + λ·x before the update")
+
+    public static let objectives: [Entry] = [
+        Entry(name: "quadratic", summary: "f(x) = ½ (x − x*)ᵀ H (x − x*)", parameters: [
+            p("hessian", "—", "symmetric, positive semi-definite d×d", "H as a list of rows"),
+            p("diagonal", "—", "≥ 0 each", "H = diag(values)"),
+            p("eigenvalues", "—", "≥ 0 each", "H = Q diag(λ) Qᵀ with Q a Haar-random rotation"),
+            p("rotation_seed", "0", "integer ≥ 0", "seed of the rotation Q (with eigenvalues)"),
+            p("minimum", "zeros", "d numbers", "x*"),
+        ]),
+    ]
+
+    public static let noise: [Entry] = [
+        Entry(name: "none", summary: "ξ = 0: full-batch gradient descent", parameters: []),
+        Entry(name: "gaussian", summary: "ξ ~ N(0, Σ), additive, independent per chain and step", parameters: [
+            p("std", "—", "≥ 0, scalar or one per coordinate", "Σ = diag(std²)"),
+            p("covariance", "—", "symmetric, positive semi-definite d×d", "full Σ"),
+        ]),
+        Entry(name: "recorded", summary: "ξ from a file of recorded noise vectors, e.g. minibatch noise of a real model", parameters: [
+            p("file", "required", ".npy (float64/float32, [rows, d]) or .csv (rows of d numbers, optional header)", "the noise vectors; a relative path is relative to the config file"),
+            p("mode", "sequential", "sequential | bootstrap", "sequential: row (t − 1) mod rows at step t in every chain (exact replay); bootstrap: a row drawn uniformly per chain and step"),
+        ]),
+    ]
+
+    public static let optimizers: [Entry] = [
+        Entry(name: "sgd", summary: "torch.optim.SGD: b ← g (t = 1) else μb + (1 − τ)g; x ← x − lr·(nesterov ? g + μb : b)", parameters: commonOptimizerParameters + [
+            p("momentum", "0", "≥ 0", "μ"), p("dampening", "0", "any", "τ"),
+            p("nesterov", "false", "true needs momentum > 0, dampening 0", "Nesterov momentum"), weightDecayCoupled,
+        ]),
+        Entry(name: "adam", summary: "torch.optim.Adam: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; x ← x − (lr/bc₁)·m/(√v/√bc₂ + ε)", parameters: commonOptimizerParameters + [
+            p("betas", "[0.9, 0.999]", "each in [0, 1)", "β₁, β₂"), p("eps", "1e-8", "≥ 0", "ε, added after the bias correction of √v"),
+            weightDecayCoupled, p("amsgrad", "false", "bool", "use the running max of the raw v"),
+        ]),
+        Entry(name: "adamw", summary: "torch.optim.AdamW: x ← x·(1 − lr·λ), then the Adam step", parameters: commonOptimizerParameters + [
+            p("betas", "[0.9, 0.999]", "each in [0, 1)", "β₁, β₂"), p("eps", "1e-8", "≥ 0", "ε"),
+            p("weight_decay", "0.01", "≥ 0, scalar or one per coordinate", "decoupled decay λ, scaled by the scheduled lr"),
+            p("amsgrad", "false", "bool", "use the running max of the raw v"),
+        ]),
+        Entry(name: "rmsprop", summary: "torch.optim.RMSprop: s ← αs + (1 − α)g²; x ← x − lr·g/(√s + ε) (momentum: b ← μb + g/(√s + ε); x ← x − lr·b)", parameters: commonOptimizerParameters + [
+            p("alpha", "0.99", "[0, 1]", "smoothing constant α"), p("eps", "1e-8", "≥ 0", "ε, outside the square root"),
+            weightDecayCoupled, p("momentum", "0", "≥ 0", "μ"), p("centered", "false", "bool", "divide by √(s − a²) with a the running mean of g"),
+        ]),
+        Entry(name: "adagrad", summary: "torch.optim.Adagrad: S ← S + g²; x ← x − lr/(1 + (t − 1)·lr_decay)·g/(√S + ε)", parameters: commonOptimizerParameters + [
+            p("lr_decay", "0", "≥ 0", "learning-rate decay"), weightDecayCoupled,
+            p("initial_accumulator_value", "0", "≥ 0", "S at the start"), p("eps", "1e-10", "≥ 0", "ε, outside the square root"),
+        ]),
+        Entry(name: "adamax", summary: "torch.optim.Adamax: m ← β₁m + (1 − β₁)g; u ← max(β₂u, |g| + ε); x ← x − (lr/bc₁)·m/u", parameters: commonOptimizerParameters + [
+            p("betas", "[0.9, 0.999]", "each in [0, 1)", "β₁, β₂"), p("eps", "1e-8", "≥ 0", "ε, inside the max"), weightDecayCoupled,
+        ]),
+        Entry(name: "nadam", summary: "torch.optim.NAdam: Adam with Dozat's momentum schedule μ_t = β₁(1 − ½·0.96^(tψ))", parameters: commonOptimizerParameters + [
+            p("betas", "[0.9, 0.999]", "each in [0, 1)", "β₁, β₂"), p("eps", "1e-8", "≥ 0", "ε"), weightDecayCoupled,
+            p("momentum_decay", "0.004", "≥ 0", "ψ"), p("decoupled_weight_decay", "false", "bool", "decay x ← x·(1 − lr·λ) instead of coupled L2"),
+        ]),
+        Entry(name: "radam", summary: "torch.optim.RAdam: Adam with the variance rectification r_t when ρ_t > 5, else an un-adapted momentum step", parameters: commonOptimizerParameters + [
+            p("betas", "[0.9, 0.999]", "each in [0, 1)", "β₁, β₂"), p("eps", "1e-8", "≥ 0", "ε, on the raw √v"), weightDecayCoupled,
+            p("decoupled_weight_decay", "false", "bool", "decay x ← x·(1 − lr·λ) instead of coupled L2"),
+        ]),
+        Entry(name: "lion", summary: "optax.lion: c ← β₁m + (1 − β₁)g; x ← x·(1 − lr·λ) − lr·sign(c); m ← β₂m + (1 − β₂)g", parameters: commonOptimizerParameters + [
+            p("betas", "[0.9, 0.99]", "each in [0, 1)", "β₁, β₂"),
+            p("weight_decay", "0", "≥ 0, scalar or one per coordinate", "decoupled decay λ, scaled by lr"),
+        ]),
+        Entry(name: "signsgd", summary: "optax.sign_sgd: x ← x − lr·sign(g) (sign(0) = 0)", parameters: commonOptimizerParameters),
+        Entry(name: "signum", summary: "optax.signum: m ← βm + (1 − β)g; x ← x − lr·sign(m)", parameters: commonOptimizerParameters + [
+            p("beta", "0.9", "[0, 1)", "momentum β"),
+        ]),
+        Entry(name: "sgld", summary: "stochastic gradient Langevin dynamics: x ← x − lr·g + √(2·lr·T)·N(0, I)", parameters: commonOptimizerParameters + [
+            p("temperature", "1", "≥ 0", "T: the Gibbs density exp(−f/T) is the small-lr limit"), weightDecayCoupled,
+        ]),
+    ]
+
+    public static let schedules: [Entry] = [
+        Entry(name: "constant", summary: "lr_t = lr", parameters: []),
+        Entry(name: "linear", summary: "torch LinearLR: lr·(s + (e − s)·min(k, n)/n), k = t − 1", parameters: [
+            p("start_factor", "1/3", "(0, 1]", "s"), p("end_factor", "1", "[0, 1]", "e"), p("total_iters", "5", "integer ≥ 0", "n"),
+        ]),
+        Entry(name: "cosine", summary: "torch CosineAnnealingLR: η_min + (lr − η_min)·(1 + cos(πk/T_max))/2", parameters: [
+            p("T_max", "required", "integer ≥ 1", "half period"), p("eta_min", "0", "≥ 0", "η_min"),
+        ]),
+        Entry(name: "cosine-warm-restarts", summary: "torch CosineAnnealingWarmRestarts: cosine over periods T_0·T_mult^i, restarting at lr", parameters: [
+            p("T_0", "required", "integer ≥ 1", "first period"), p("T_mult", "1", "integer ≥ 1", "period growth"), p("eta_min", "0", "≥ 0", "η_min"),
+        ]),
+        Entry(name: "step", summary: "torch StepLR: lr·γ^⌊k/step_size⌋", parameters: [
+            p("step_size", "required", "integer ≥ 1", "steps between decays"), p("gamma", "0.1", "> 0", "γ"),
+        ]),
+        Entry(name: "multistep", summary: "torch MultiStepLR: lr·γ^(number of milestones ≤ k)", parameters: [
+            p("milestones", "required", "increasing integers ≥ 0", "scheduler steps at which lr decays"), p("gamma", "0.1", "> 0", "γ"),
+        ]),
+        Entry(name: "exponential", summary: "torch ExponentialLR: lr·γ^k", parameters: [
+            p("gamma", "required", "> 0", "γ"),
+        ]),
+        Entry(name: "inverse-sqrt", summary: "transformers' inverse square root: lr·k/w for k < w, then lr/√((k + τ − w)/τ)", parameters: [
+            p("warmup_steps", "0", "integer ≥ 0", "w"), p("timescale", "warmup_steps, or 10000 without warm-up", "integer ≥ 1", "τ"),
+        ]),
+        Entry(name: "sequential", summary: "torch SequentialLR: schedule i from milestone i − 1 on, its step count restarted there", parameters: [
+            p("schedules", "required", "≥ 2 schedules (not sequential)", "the pieces, each sharing the optimizer's lr"),
+            p("milestones", "required", "increasing integers ≥ 1, one fewer than schedules", "where each next piece starts"),
+        ]),
+    ]
+
+    /// Names of SPEC §3 that this version does not implement yet.
+    public static let notYetImplemented: [Section: [String]] = [
+        .objectives: ["rosenbrock", "rastrigin", "styblinski-tang", "double-well", "gaussian-mixture", "linear-network",
+                      "expression", "linear-regression", "logistic-regression"],
+        .noise: ["hessian", "student-t", "alpha-stable", "minibatch", "label-noise"],
+    ]
+}
