@@ -11,7 +11,20 @@ extension RunResult {
             ("threads", .integer(threads)),
             ("wall_seconds", .number(wallSeconds)),
             ("common_random_numbers", .bool(config.commonRandomNumbers)),
-            ("optimizers", .array(optimizers.map { $0.summary(config: config) })),
+            ("optimizers", .array(optimizers.map { result in
+                var summary = result.summary(config: config)
+                if let first = optimizers.first, first.spec.label != result.spec.label, case .object(var entries) = summary {
+                    // Paired over the same chains: with common random numbers, far tighter
+                    // than the two standard errors suggest.
+                    let difference = MeanDifference(result.cloud, first.cloud)
+                    entries.append(("mean_difference_from_first", .object([
+                        ("reference", .string(first.spec.label)), ("difference", .numbers(difference.difference)),
+                        ("stderr", .numbers(difference.stderr)),
+                    ])))
+                    summary = .object(entries)
+                }
+                return summary
+            })),
         ])
     }
 

@@ -1,0 +1,155 @@
+import XCTest
+@testable import Simulation
+
+/// Properties every optimizer of the catalogue must have, beyond the reference vectors:
+/// fixed points, per-coordinate weight decay, and independence from how chains are tiled.
+final class OptimizerPropertyTests: XCTestCase {
+    /// Every optimizer and variant of the catalogue, with weight decay `decay` where it has one.
+    static func catalogue(_ decay: WeightDecay) -> [(name: String, optimizer: any Optimizer)] {
+        [
+            ("SGD momentum nesterov", SGD(momentum: 0.9, nesterov: true, weightDecay: decay)),
+            ("Adam", Adam(weightDecay: decay)),
+            ("Adam amsgrad", Adam(beta2: 0.95, weightDecay: decay, amsgrad: true)),
+            ("AdamW", Adam(weightDecay: decay, decoupled: true)),
+            ("AdamW amsgrad", Adam(beta2: 0.95, weightDecay: decay, decoupled: true, amsgrad: true)),
+            ("RMSprop", RMSprop(weightDecay: decay)),
+            ("RMSprop centered", RMSprop(weightDecay: decay, centered: true)),
+            ("RMSprop momentum", RMSprop(weightDecay: decay, momentum: 0.9)),
+            ("RMSprop centered momentum", RMSprop(weightDecay: decay, momentum: 0.9, centered: true)),
+            ("Adagrad", Adagrad(weightDecay: decay)),
+            ("Adagrad decay accumulator", Adagrad(lrDecay: 0.01, weightDecay: decay, initialAccumulatorValue: 0.1, eps: 1e-6)),
+            ("Adamax", Adamax(weightDecay: decay)),
+            ("NAdam", NAdam(weightDecay: decay)),
+            ("NAdam decoupled", NAdam(weightDecay: decay, decoupledWeightDecay: true)),
+            ("RAdam", RAdam(weightDecay: decay)),
+            ("RAdam decoupled", RAdam(weightDecay: decay, decoupledWeightDecay: true)),
+            ("Lion", Lion(weightDecay: decay)),
+            ("SignSGD", SignSGD()),
+            ("Signum", Signum()),
+            ("SGLD T = 0", SGLD(temperature: 0, weightDecay: decay)),
+        ]
+    }
+
+    let normals = NormalStream(generator: Philox4x32(seed: 42))
+
+    /// With g = 0 from x = 0 and the initial state, no rule moves x (0/(0 + ε) = 0, sign(0) = 0,
+    /// decay of 0 is 0), and the state stays finite — also past RAdam's rectification at t = 6.
+    func testZeroGradientAtTheOriginIsAFixedPoint() {
+        let decay = WeightDecay([0.05, 0.1, 0.2])
+        for (name, optimizer) in Self.catalogue(decay) {
+            var tile = OptimizerTile(optimizer, dimension: 3, stride: 5, count: 4, firstChain: 11) { _, _ in 0 }
+            for t in 1...20 { tile.step(optimizer, t: t, lr: 0.1, normals: normals) { _, _, _ in 0 } }
+            for chain in 11..<15 {
+                XCTAssertEqual(tile.x(chain: chain), [0, 0, 0], name)
+                for v in 0..<optimizer.stateVectors {
+                    XCTAssertTrue(tile.state(chain: chain, vector: v).allSatisfy(\.isFinite), "\(name): state \(v)")
+                }
+            }
+            XCTAssertTrue(tile.paddingIsUntouched, name)
+        }
+    }
+
+    /// The states that do not start at 0: Adagrad's accumulator and NAdam's μ product.
+    func testInitialStates() {
+        let adagrad = Adagrad(weightDecay: WeightDecay([0, 0]), initialAccumulatorValue: 0.25)
+        let tile = OptimizerTile(adagrad, dimension: 2, stride: 3, count: 2, firstChain: 0) { _, _ in 1 }
+        XCTAssertEqual(tile.state(chain: 1, vector: 0), [0.25, 0.25])
+        XCTAssertTrue(tile.paddingIsUntouched)
+
+        let nadam = NAdam(weightDecay: WeightDecay([0, 0]))
+        var nadamTile = OptimizerTile(nadam, dimension: 2, stride: 3, count: 2, firstChain: 0) { _, _ in 1 }
+        XCTAssertEqual(nadamTile.state(chain: 1, vector: 0), [0, 0])
+        XCTAssertEqual(nadamTile.state(chain: 1, vector: 2), [1, 1])
+        // After t steps, P = ∏_{i≤t} μᵢ multiplied in order, as torch's mu_product.
+        var product = 1.0
+        for t in 1...30 {
+            nadamTile.step(nadam, t: t, lr: 0.01, normals: normals, gradient: testGradient(normals: normals, t: t))
+            product *= 0.9 * (1 - 0.5 * _pow(0.96, Double(t) * 4e-3))
+        }
+        XCTAssertEqual(nadamTile.state(chain: 0, vector: 2), [product, product])
+        XCTAssertTrue(nadamTile.paddingIsUntouched)
+    }
+
+    /// Weight decay λ = (λ₀, λ₁, λ₂) acts on coordinate k with λₖ alone: every rule is elementwise,
+    /// so coordinate k of a 3-d run equals a 1-d run with decay λₖ and the same gradients, bit for
+    /// bit; and the decay is really applied (λ₀ = 0 leaves coordinate 0 as without decay).
+    func testPerCoordinateWeightDecayAppliesTheKthValueToCoordinateK() {
+        let lambdas = [0.0, 0.05, 0.3]
+        let steps = 15, chains = 2
+        let full = Self.catalogue(WeightDecay(lambdas))
+        let none = Self.catalogue(WeightDecay(uniform: 0, dimension: 3))
+        let alone = lambdas.map { Self.catalogue(WeightDecay([$0])) }
+        func lr(_ t: Int) -> Double { 0.05 * (1 + 0.5 * _cos(Double(t))) }
+        func start(_ chain: Int, _ k: Int) -> Double { Double(k + 1) * (chain % 2 == 0 ? 0.7 : -1.3) }
+        for index in full.indices {
+            let name = full[index].name
+            func run(_ optimizer: any Optimizer) -> [[Double]] {
+                var tile = OptimizerTile(optimizer, dimension: 3, stride: chains, count: chains, firstChain: 0, start: start)
+                for t in 1...steps { tile.step(optimizer, t: t, lr: lr(t), normals: normals, gradient: testGradient(normals: normals, t: t)) }
+                return (0..<chains).map { tile.x(chain: $0) }
+            }
+            let decayed = run(full[index].optimizer), undecayed = run(none[index].optimizer)
+            for k in 0..<3 {
+                let optimizer = alone[k][index].optimizer
+                var tile = OptimizerTile(optimizer, dimension: 1, stride: chains, count: chains, firstChain: 0) { chain, _ in start(chain, k) }
+                for t in 1...steps {
+                    let gradient = testGradient(normals: normals, t: t)
+                    tile.step(optimizer, t: t, lr: lr(t), normals: normals) { chain, _, x in
+                        var point = [0.0, 0.0, 0.0]
+                        point[k] = x[0]
+                        return gradient(chain, k, point)
+                    }
+                }
+                for chain in 0..<chains {
+                    XCTAssertEqual(decayed[chain][k], tile.x(chain: chain)[0], "\(name): coordinate \(k)")
+                }
+            }
+            let hasDecay = !(name.hasPrefix("Sign"))
+            for chain in 0..<chains {
+                XCTAssertEqual(decayed[chain][0], undecayed[chain][0], "\(name): λ₀ = 0")
+                if hasDecay {
+                    XCTAssertNotEqual(decayed[chain][1], undecayed[chain][1], "\(name): λ₁ ignored")
+                    XCTAssertNotEqual(decayed[chain][2], undecayed[chain][2], "\(name): λ₂ ignored")
+                }
+            }
+        }
+    }
+
+    /// A chain's trajectory and state do not depend on the tile it is in (its slot, the
+    /// tile's capacity, its neighbours), and an update never writes outside its tile's chains.
+    func testTilingDoesNotChangeAChainsTrajectory() {
+        let decay = WeightDecay([0.02, 0, 0.1])
+        var optimizers = Self.catalogue(decay)
+        optimizers.append(("SGLD T = 0.5", SGLD(temperature: 0.5, weightDecay: decay)))
+        let tilings: [[(chains: Range<Int>, stride: Int)]] = [
+            [(0..<7, 7)],
+            [(0..<3, 4), (3..<5, 4), (5..<7, 2)],
+            (0..<7).map { ($0..<$0 + 1, 1) },
+        ]
+        for (name, optimizer) in optimizers {
+            var results: [[(x: [Double], state: [[Double]])]] = []
+            for tiling in tilings {
+                var perChain: [(x: [Double], state: [[Double]])] = []
+                for (chains, stride) in tiling {
+                    var tile = OptimizerTile(optimizer, dimension: 3, stride: stride, count: chains.count,
+                                             firstChain: chains.lowerBound) { chain, k in 0.3 * Double(chain - k) }
+                    for t in 1...12 {
+                        tile.step(optimizer, t: t, lr: 0.02 * Double(13 - t), normals: normals,
+                                  gradient: testGradient(normals: normals, t: t))
+                    }
+                    XCTAssertTrue(tile.paddingIsUntouched, "\(name): wrote outside the tile")
+                    for chain in chains {
+                        perChain.append((tile.x(chain: chain), (0..<optimizer.stateVectors).map { tile.state(chain: chain, vector: $0) }))
+                    }
+                }
+                results.append(perChain)
+            }
+            for tiling in 1..<results.count {
+                for chain in 0..<7 {
+                    XCTAssertEqual(results[tiling][chain].x, results[0][chain].x, "\(name): chain \(chain), tiling \(tiling)")
+                    XCTAssertEqual(results[tiling][chain].state, results[0][chain].state, "\(name): chain \(chain), tiling \(tiling)")
+                }
+            }
+        }
+    }
+}
