@@ -11,12 +11,12 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         W1: SGD on a d-dimensional diagonal quadratic (curvatures log-spaced in [1, 10]) with isotropic Gaussian noise \
         (σ = 1, lr = 0.05, start at 0), streaming mean and full covariance after burn-in.
-        W2: the same with AdamW (not implemented yet).
+        W2: the same with AdamW (lr = 0.01, weight decay 0.01).
         W3: SGD in d = 2 with moments, 1-D histograms (60 bins, quantiles) and the 2-D histogram.
         """
     )
 
-    @Option(name: .long, help: "W1, W3 or all.")
+    @Option(name: .long, help: "W1, W2, W3 or all.")
     var workload: String = "all"
 
     @Option(name: .long, help: "Dimension d of W1.")
@@ -41,7 +41,7 @@ struct BenchCommand: ParsableCommand {
     var cReference: String?
 
     func validate() throws {
-        guard ["W1", "W3", "all"].contains(workload) else { throw ValidationError("--workload must be W1, W3 or all, got '\(workload)'") }
+        guard ["W1", "W2", "W3", "all"].contains(workload) else { throw ValidationError("--workload must be W1, W2, W3 or all, got '\(workload)'") }
         guard dimension >= 1, dimension <= 1000 else { throw ValidationError("--dimension must be in 1...1000") }
         guard chains >= 1, chains <= Int(UInt32.max) else { throw ValidationError("--chains must be in 1...4294967295") }
         guard steps >= 1, steps <= Int(UInt32.max), burnIn >= 0, burnIn < steps else {
@@ -69,7 +69,7 @@ struct BenchCommand: ParsableCommand {
         #endif
         print("workload      d    chains  steps  threads   seconds  ns/chain·coord·step  speedup  peak RSS (MiB)")
         var firstW1: Double?
-        if workload != "W3" {
+        if workload == "W1" || workload == "all" {
             var single: Double?
             for t in counts {
                 let (seconds, variance) = w1(threads: t)
@@ -79,7 +79,16 @@ struct BenchCommand: ParsableCommand {
                 _ = variance
             }
         }
-        if workload != "W1" {
+        if workload == "W2" || workload == "all" {
+            var single: Double?
+            for t in counts {
+                let seconds = w2(threads: t)
+                let ns = seconds * 1e9 / (Double(chains) * Double(dimension) * Double(steps))
+                if t == 1 { single = ns }
+                row("W2 adamw", dimension, t, seconds, ns, single.map { $0 / ns })
+            }
+        }
+        if workload == "W3" || workload == "all" {
             var single: Double?
             for t in counts {
                 let seconds = w3(threads: t)
@@ -88,7 +97,7 @@ struct BenchCommand: ParsableCommand {
                 row("W3 sgd+hist", 2, t, seconds, ns, single.map { $0 / ns })
             }
         }
-        if let cReference, workload != "W3" {
+        if let cReference, workload == "W1" || workload == "all" {
             let c = try runC(cReference)
             print(String(format: "C reference (benchmarks/w1.c, -O3, 1 thread): %.3f ns/chain·coord·step", c))
             if let firstW1 { print(String(format: "optcloud W1 on 1 thread / C: %.2f×", firstW1 / c)) }
@@ -101,8 +110,26 @@ struct BenchCommand: ParsableCommand {
                      speedup.map { String(format: "%.2f×", $0) } ?? "-", Self.peakResidentMiB()))
     }
 
+    private var curvatures: [Double] {
+        (0..<dimension).map { k in dimension == 1 ? 1 : pow(10, Double(k) / Double(dimension - 1)) }
+    }
+
+    private func w2(threads: Int) -> Double {
+        let simulator = Simulator(
+            objective: DiagonalQuadratic(curvatures: curvatures, minimum: [Double](repeating: 0, count: dimension)),
+            noise: DiagonalGaussianNoise(std: [Double](repeating: 1, count: dimension)),
+            optimizer: Adam(weightDecay: WeightDecay(uniform: 0.01, dimension: dimension), decoupled: true),
+            schedule: ConstantSchedule(baseLR: 0.01), clip: .none,
+            normals: NormalStream(generator: Philox4x32(seed: seed)),
+            plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: burnIn, thin: 1),
+                                 initial: .point([Double](repeating: 0, count: dimension)),
+                                 histograms: .off, samples: .none, covariance: true, higherMoments: false))
+        let start = Date()
+        _ = simulator.run(threads: threads)
+        return Date().timeIntervalSince(start)
+    }
+
     private func w1(threads: Int) -> (Double, Double) {
-        let curvatures = (0..<dimension).map { k in dimension == 1 ? 1 : pow(10, Double(k) / Double(dimension - 1)) }
         let simulator = Simulator(
             objective: DiagonalQuadratic(curvatures: curvatures, minimum: [Double](repeating: 0, count: dimension)),
             noise: DiagonalGaussianNoise(std: [Double](repeating: 1, count: dimension)),

@@ -70,6 +70,32 @@ final class OptimizerPropertyTests: XCTestCase {
         XCTAssertTrue(nadamTile.paddingIsUntouched)
     }
 
+    /// Our NAdam holds P at 0 once it is below 2⁻⁶⁰ (keeping it out of the subnormal range);
+    /// torch keeps multiplying. Over 3000 steps — the literal P turns subnormal at t = 976 and
+    /// stays there — x, m and v are bit-identical to the literal product's, and P equals it
+    /// while it is above 2⁻⁶⁰.
+    func testNAdamHoldingATinyMuProductAtZeroChangesNoIterate() {
+        let ours = NAdam(weightDecay: WeightDecay([0.01, 0, 0.02]), decoupledWeightDecay: true)
+        var literal = ours
+        literal.productFloor = 0
+        var a = OptimizerTile(ours, dimension: 3, stride: 4, count: 3, firstChain: 0) { c, k in Double(c - k) }
+        var b = OptimizerTile(literal, dimension: 3, stride: 4, count: 3, firstChain: 0) { c, k in Double(c - k) }
+        var sawSubnormal = false
+        for t in 1...3000 {
+            a.step(ours, t: t, lr: 1e-3, normals: normals, gradient: testGradient(normals: normals, t: t))
+            b.step(literal, t: t, lr: 1e-3, normals: normals, gradient: testGradient(normals: normals, t: t))
+            XCTAssertEqual(a.x, b.x, "t = \(t)")
+            for chain in 0..<3 {
+                XCTAssertEqual(a.state(chain: chain, vector: 0), b.state(chain: chain, vector: 0), "m, t = \(t)")
+                XCTAssertEqual(a.state(chain: chain, vector: 1), b.state(chain: chain, vector: 1), "v, t = \(t)")
+                let p = b.state(chain: chain, vector: 2)
+                sawSubnormal = sawSubnormal || p.contains { $0.isSubnormal }
+                XCTAssertEqual(a.state(chain: chain, vector: 2), p.map { $0 >= 0x1p-60 ? $0 : 0 }, "P, t = \(t)")
+            }
+        }
+        XCTAssertTrue(sawSubnormal, "the literal P does reach the subnormal range")
+    }
+
     /// Weight decay λ = (λ₀, λ₁, λ₂) acts on coordinate k with λₖ alone: every rule is elementwise,
     /// so coordinate k of a 3-d run equals a 1-d run with decay λₖ and the same gradients, bit for
     /// bit; and the decay is really applied (λ₀ = 0 leaves coordinate 0 as without decay).

@@ -54,7 +54,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(RunOutput.number(sgd?["momentum"]), 0, "default momentum")
         XCTAssertEqual(RunOutput.number(sgd?["dampening"]), 0, "default dampening")
         XCTAssertEqual(sgd?["nesterov"] as? Bool, false, "default nesterov")
-        XCTAssertEqual(RunOutput.numbers(sgd?["weight_decay"]), [0, 0], "default weight_decay")
+        XCTAssertEqual(RunOutput.number(sgd?["weight_decay"]), 0, "default weight_decay (one value for all coordinates)")
         XCTAssertEqual((sgd?["schedule"] as? [String: Any])?["type"] as? String, "constant", "default schedule")
         let histogram = (config["statistics"] as? [String: Any])?["histogram"] as? [String: Any]
         XCTAssertEqual(RunOutput.number(histogram?["bins"]), 60, "default bins")

@@ -12,6 +12,12 @@
 /// trajectories by ~2e-10. optax.nadam is a different algorithm (no μₜ schedule).
 /// State: m, v (start 0), P (starts at 1).
 ///
+/// One departure from torch's stored value, invisible in every iterate: once |P| < 2⁻⁶⁰ it
+/// is held at 0. Below 2⁻⁵⁴ both 1 − P and 1 − P·μₜ₊₁ round to exactly 1, and P only decreases
+/// (μ < 1), so x, m and v stay bit-identical to torch; but torch's P goes on into the
+/// subnormal range (from t ≈ 976 with the defaults) and stays there, since μₜ > ½ rounds the
+/// smallest subnormal back up, which makes every later step ~10× slower on x86.
+///
 /// - Parameters:
 ///   - beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 (torch's defaults).
 ///   - weightDecay: λ per coordinate.
@@ -23,6 +29,8 @@ public struct NAdam: Optimizer {
     public let weightDecay: WeightDecay
     public let momentumDecay: Double
     public let decoupledWeightDecay: Bool
+    /// P is held at 0 below this; 0 gives torch's literal product (for tests).
+    var productFloor = 0x1p-60
 
     public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: WeightDecay,
                 momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false) {
@@ -56,7 +64,7 @@ public struct NAdam: Optimizer {
         let bc2 = 1 - _pow(b2, t)
         let mu = b1 * (1 - 0.5 * _pow(0.96, t * momentumDecay))
         let muNext = b1 * (1 - 0.5 * _pow(0.96, (t + 1) * momentumDecay))
-        let gradientRate = lr * (1 - mu), momentumRate = lr * muNext
+        let gradientRate = lr * (1 - mu), momentumRate = lr * muNext, floor = productFloor
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride
             let mk = state + k * stride, vk = state + (dimension + k) * stride
@@ -71,7 +79,8 @@ public struct NAdam: Optimizer {
                 }
             }
             for c in 0..<count {
-                pk[c] *= mu
+                let product = pk[c] * mu
+                pk[c] = Swift.abs(product) < floor ? 0 : product
                 mk[c] = b1 * mk[c] + (1 - b1) * gk[c]
                 vk[c] = b2 * vk[c] + (1 - b2) * gk[c] * gk[c]
                 let den = (vk[c] / bc2).squareRoot() + eps
