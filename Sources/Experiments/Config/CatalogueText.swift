@@ -1,7 +1,7 @@
 /// The catalogue as text: aligned for the terminal, or Markdown tables for the README.
 public enum CatalogueText {
     public static func render(_ section: Catalogue.Section, markdown: Bool) -> String {
-        var out = markdown ? "### \(section.rawValue)\n\n" : "\(section.rawValue.uppercased())\n"
+        var out = markdown ? "#### \(section.rawValue)\n\n" : "\(section.rawValue.uppercased())\n"
         let common = section == .optimizers ? Catalogue.commonOptimizerParameters : []
         if !common.isEmpty {
             out += markdown ? "Every optimizer takes:\n\n" + table(common) + "\n" : "\n  every optimizer:\n" + lines(common)
