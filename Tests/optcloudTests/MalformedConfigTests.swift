@@ -83,8 +83,17 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("adam_beta_out_of_range", .exact(8), key: "optimizers.1.betas.1", ["1.5", "[0, 1)"]),
         BadFile("adamw_foreign_hyperparameter", .exact(11), key: "optimizers.0.momentum", ["unknown key"]),
         BadFile("cosine_without_t_max", .exact(10), key: "optimizers.0.schedule", ["T_max"]),
-        BadFile("unimplemented_objective", .exact(1), key: "objective.type", ["rosenbrock", "not implemented in this version"]),
-        BadFile("unimplemented_noise", .exact(2), key: "noise.type", ["student-t", "not implemented in this version"]),
+        BadFile("unimplemented_objective", .exact(1), key: "objective.type", ["logistic-regression", "not implemented in this version"]),
+        BadFile("unimplemented_noise", .exact(2), key: "noise.type", ["minibatch", "not implemented in this version"]),
+        BadFile("student_t_df_zero", .exact(2), key: "noise.df", ["df > 0"]),
+        BadFile("alpha_stable_alpha_too_large", .exact(4), key: "noise.alpha", ["(0, 2]"]),
+        BadFile("expression_unbalanced", .exact(3), key: "objective.f", ["column 18", "unbalanced parenthesis"]),
+        BadFile("expression_unknown_function", .exact(1), key: "objective.f", ["column 1", "unknown function 'sinh'"]),
+        BadFile("expression_index_out_of_range", .exact(1), key: "objective.f", ["column 10", "x[2] is out of range"]),
+        BadFile("expression_empty", .exact(1), key: "objective.f", ["empty expression"]),
+        BadFile("double_well_negative_barrier", .exact(1), key: "objective.barrier", ["barrier > 0"]),
+        BadFile("mixture_covariance_not_spd", .exact(5), key: "objective.covariances", ["not positive definite"]),
+        BadFile("rosenbrock_dim_one", .exact(1), key: "objective.dim", ["2...1000"]),
         BadFile("checkpoint_not_implemented", .exact(6), key: "checkpoint_every", ["not implemented in this version"]),
         // Combinations that make no sense.
         BadFile("nesterov_without_momentum", .exact(7), key: "optimizers.0.nesterov", ["momentum"]),
@@ -99,8 +108,8 @@ final class MalformedConfigTests: XCTestCase {
     /// Catalogue names written with the hyper-parameters SPEC §3 gives them: the error must
     /// be that the name is not implemented, not that its parameters are unknown keys.
     static let unimplementedWithParameters: [BadFile] = [
-        BadFile("unimplemented_noise_with_parameters", .exact(2), key: "noise.type", ["student-t", "not implemented in this version"]),
-        BadFile("unimplemented_objective_with_parameters", .exact(1), key: "objective.type", ["double-well", "not implemented in this version"]),
+        BadFile("unimplemented_noise_with_parameters", .exact(2), key: "noise.type", ["minibatch", "not implemented in this version"]),
+        BadFile("unimplemented_objective_with_parameters", .exact(1), key: "objective.type", ["linear-regression", "not implemented in this version"]),
     ]
 
     /// Command lines without a bad file: arguments (CONFIG is replaced by a valid config's

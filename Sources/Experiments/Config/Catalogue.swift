@@ -55,6 +55,31 @@ public enum Catalogue {
             p("rotation_seed", "0", "integer ≥ 0", "seed of the rotation Q (with eigenvalues)"),
             p("minimum", "zeros", "d numbers", "x*"),
         ]),
+        Entry(name: "rosenbrock", summary: "f = Σ_{i<d−1} b(x_{i+1} − x_i²)² + (a − x_i)²: a curved, narrow valley", parameters: [
+            p("dim", "2", "integer ≥ 2", "d"), p("a", "1", "a number", "a (x* = 1 for a = 1)"), p("b", "100", "> 0", "valley steepness b"),
+        ]),
+        Entry(name: "rastrigin", summary: "f = A·d + Σ (x_i² − A·cos(2πx_i)): many local minima, global minimum 0 at 0", parameters: [
+            p("dim", "2", "integer ≥ 1", "d"), p("amplitude", "10", "≥ 0", "A"),
+        ]),
+        Entry(name: "styblinski-tang", summary: "f = ½ Σ (x_i⁴ − 16x_i² + 5x_i): 2^d local minima, global at x_i ≈ −2.9035", parameters: [
+            p("dim", "2", "integer ≥ 1", "d"),
+        ]),
+        Entry(name: "double-well", summary: "f = barrier·(x₀² − 1)² + tilt·x₀ + ½ Σ_{i≥1} curvature_i·x_i²: two basins in x₀", parameters: [
+            p("dim", "2 (or 1 + the curvature list's length)", "integer ≥ 1", "d"), p("barrier", "1", "> 0", "barrier height between the wells at x₀ = ±1"),
+            p("tilt", "0", "a number", "tilt > 0 deepens the left well"), p("curvature", "1", "≥ 0, scalar or d − 1 values", "curvatures of x₁ … x_{d−1}"),
+        ]),
+        Entry(name: "gaussian-mixture", summary: "f = −log Σ_k w_k·N(x; μ_k, Σ_k): basins of chosen depth and sharpness", parameters: [
+            p("weights", "required", "> 0 each", "w_k (depth of basin k)"), p("means", "required", "one d-vector per component", "μ_k"),
+            p("covariances", "required", "per component a variance > 0 (isotropic) or an SPD d×d matrix", "Σ_k (sharpness of basin k)"),
+        ]),
+        Entry(name: "linear-network", summary: "f = ½ (Π_i x_i − target)²: a manifold of minima whose sharpness varies along it", parameters: [
+            p("depth", "2", "integer ≥ 1", "number of scalar factors (d)"), p("target", "1", "a number", "the product to reach"),
+        ]),
+        Entry(name: "expression", summary: "f written as a formula of x[0] … x[d−1]; gradient and Hessian by automatic differentiation", parameters: [
+            p("f", "required", "+ - * / ^, ( ), exp log sin cos tanh sqrt abs, pi, e, numbers, x[i]", "the formula, e.g. \"(x[0]^2 - 1)^2 + 0.3*x[0] + 0.5*x[1]^2\""),
+            p("dim", "required", "integer ≥ 1", "d"),
+            p("minimum", "found by Newton's method", "d numbers", "x*, the point bias is measured from"),
+        ]),
     ]
 
     public static let noise: [Entry] = [
@@ -62,6 +87,12 @@ public enum Catalogue {
         Entry(name: "gaussian", summary: "ξ ~ N(0, Σ), additive, independent per chain and step", parameters: [
             p("std", "—", "≥ 0, scalar or one per coordinate", "Σ = diag(std²)"),
             p("covariance", "—", "symmetric, positive semi-definite d×d", "full Σ"),
+        ]),
+        Entry(name: "student-t", summary: "ξ_k = scale_k·T_k, T_k ~ Student-t(df): heavy tails (variance scale²·df/(df − 2) for df > 2)", parameters: [
+            p("df", "required", "> 0", "degrees of freedom"), p("scale", "1", "≥ 0, scalar or one per coordinate", "scale_k"),
+        ]),
+        Entry(name: "alpha-stable", summary: "symmetric α-stable ξ_k with E exp(itξ_k) = exp(−|scale_k·t|^α) (Chambers–Mallows–Stuck)", parameters: [
+            p("alpha", "required", "(0, 2]", "tail index α (2: Gaussian with variance 2·scale²)"), p("scale", "1", "≥ 0, scalar or one per coordinate", "scale_k"),
         ]),
         Entry(name: "recorded", summary: "ξ from a file of recorded noise vectors, e.g. minibatch noise of a real model", parameters: [
             p("file", "required", ".npy (float64/float32, [rows, d]) or .csv (rows of d numbers, optional header)", "the noise vectors; a relative path is relative to the config file"),
@@ -146,8 +177,7 @@ public enum Catalogue {
 
     /// Names of SPEC §3 that this version does not implement yet.
     public static let notYetImplemented: [Section: [String]] = [
-        .objectives: ["rosenbrock", "rastrigin", "styblinski-tang", "double-well", "gaussian-mixture", "linear-network",
-                      "expression", "linear-regression", "logistic-regression"],
-        .noise: ["hessian", "student-t", "alpha-stable", "minibatch", "label-noise"],
+        .objectives: ["linear-regression", "logistic-regression"],
+        .noise: ["hessian", "minibatch", "label-noise"],
     ]
 }

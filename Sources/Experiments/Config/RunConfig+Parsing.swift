@@ -13,7 +13,7 @@ extension RunConfig {
         "quadratic", "rosenbrock", "rastrigin", "styblinski-tang", "double-well", "gaussian-mixture",
         "linear-network", "expression", "linear-regression", "logistic-regression",
     ]
-    static let implementedObjectives = ["quadratic"]
+    static let implementedObjectives = Catalogue.objectives.map(\.name)
     static let noiseTypes = ["none", "gaussian", "hessian", "student-t", "alpha-stable", "minibatch", "label-noise", "recorded"]
     static let implementedNoise = Catalogue.noise.map(\.name)
     static let optimizerTypes = [
@@ -102,7 +102,9 @@ extension RunConfig {
 
     static func objective(_ node: ConfigNode) throws -> ObjectiveSpec {
         try checkType(node, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
-        let map = try node.mapping(allowed: ["type", "hessian", "diagonal", "eigenvalues", "rotation_seed", "minimum"])
+        let kind = try node.peek("type").map { try $0.choice(objectiveTypes) } ?? "quadratic"
+        if kind != "quadratic" { return try landscape(node, kind: kind) }
+        let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, "quadratic")!.parameterNames)
         _ = try type(map, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let forms = ["hessian", "diagonal", "eigenvalues"].filter { map.has($0) }
         guard forms.count == 1 else {
@@ -157,6 +159,91 @@ extension RunConfig {
         return .quadratic(hessian: hessian, minimum: minimum, form: form)
     }
 
+    /// A non-quadratic landscape with its parameters checked.
+    static func landscape(_ node: ConfigNode, kind: String) throws -> ObjectiveSpec {
+        let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, kind)!.parameterNames)
+        var resolved: [(String, JSONValue)] = []
+        func integer(_ key: String, _ defaultValue: Int?, _ expected: String, _ valid: (Int) -> Bool) throws -> Int {
+            let value: Int
+            if let node = map[key] { value = try node.integer(expected, valid) } else {
+                guard let defaultValue else { throw map.owner.error("is missing key '\(key)'", expected: expected) }
+                value = defaultValue
+            }
+            resolved.append((key, .integer(value)))
+            return value
+        }
+        func number(_ key: String, _ defaultValue: Double, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
+            let value = try map[key]?.finite(expected, valid) ?? defaultValue
+            resolved.append((key, .number(value)))
+            return value
+        }
+        let landscape: ObjectiveSpec.Landscape
+        switch kind {
+        case "rosenbrock":
+            let d = try integer("dim", 2, "an integer in 2...1000") { (2...1000).contains($0) }
+            landscape = .rosenbrock(Rosenbrock(dimension: d, a: try number("a", 1, "a finite number") { _ in true },
+                                               b: try number("b", 100, "b > 0") { $0 > 0 }))
+        case "rastrigin":
+            let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
+            landscape = .rastrigin(Rastrigin(dimension: d, amplitude: try number("amplitude", 10, "an amplitude ≥ 0") { $0 >= 0 }))
+        case "styblinski-tang":
+            landscape = .styblinskiTang(StyblinskiTang(dimension: try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }))
+        case "double-well":
+            let listed: Int? = { if case .sequence(let s) = map["curvature"]?.node { return s.count + 1 } else { return nil } }()
+            let d = try integer("dim", listed ?? 2, "an integer in 1...1000") { (1...1000).contains($0) }
+            let barrier = try number("barrier", 1, "a barrier > 0") { $0 > 0 }
+            let tilt = try number("tilt", 0, "a finite tilt") { _ in true }
+            let curvatures = d == 1 ? [] : try map["curvature"]?.scalarOrVector(count: d - 1, expected: "a curvature ≥ 0") { $0 >= 0 }
+                ?? [Double](repeating: 1, count: d - 1)
+            resolved.append(("curvature", .numbers(curvatures)))
+            landscape = .doubleWell(DoubleWell(barrier: barrier, tilt: tilt, curvatures: curvatures))
+        case "gaussian-mixture":
+            let weightsNode = try map.required("weights", expected: "the component weights, each > 0")
+            let weights = try weightsNode.vector(expected: "weights > 0") { $0 > 0 }
+            let meansNode = try map.required("means", expected: "one mean vector per component")
+            let means = try meansNode.sequence().map { try $0.vector() }
+            guard means.count == weights.count else {
+                throw meansNode.error("has \(means.count) means for \(weights.count) weights", expected: "one mean per weight")
+            }
+            let d = means[0].count
+            for (k, m) in means.enumerated() where m.count != d {
+                throw meansNode.error("mean \(k) has \(m.count) coordinates but mean 0 has \(d)", expected: "means of equal dimension")
+            }
+            let covariancesNode = try map.required("covariances", expected: "a variance or d×d matrix per component")
+            let items = try covariancesNode.sequence()
+            guard items.count == weights.count else {
+                throw covariancesNode.error("has \(items.count) entries for \(weights.count) weights", expected: "one covariance per weight")
+            }
+            let covariances: [[Double]] = try items.map { item in
+                if case .sequence = item.node { return try item.squareMatrix(size: d) }
+                let variance = try item.finite("a variance > 0") { $0 > 0 }
+                return (0..<(d * d)).map { $0 % (d + 1) == 0 ? variance : 0 }
+            }
+            resolved += [("weights", .numbers(weights)), ("means", .array(means.map { .numbers($0) })),
+                         ("covariances", .array(covariances.map { .matrix($0, d) }))]
+            do {
+                landscape = .gaussianMixture(try GaussianMixture(weights: weights, means: means, covariances: covariances))
+            } catch {
+                throw covariancesNode.error("\(error)", expected: "symmetric positive-definite covariances")
+            }
+        case "linear-network":
+            let depth = try integer("depth", 2, "an integer in 1...1000") { (1...1000).contains($0) }
+            landscape = .linearNetwork(LinearNetwork(depth: depth, target: try number("target", 1, "a finite target") { _ in true }))
+        default:
+            let formulaNode = try map.required("f", expected: "a formula such as \"(x[0]^2 - 1)^2 + 0.5*x[1]^2\"")
+            let formula = try formulaNode.string()
+            let d = try integer("dim", nil, "dim, an integer in 1...100") { (1...100).contains($0) }
+            let minimum = try map["minimum"]?.vector(count: d)
+            resolved.append(("f", .string(formula)))
+            do {
+                landscape = .expression(try ExpressionObjective(formula: formula, dimension: d, minimum: minimum))
+            } catch let error as ExpressionError {
+                throw formulaNode.error(error.description, expected: error.message.hasPrefix("no minimum") ? "a bounded-below formula, or minimum: [...]" : "a valid formula")
+            }
+        }
+        return .landscape(landscape, parameters: resolved.filter { $0.0 != "dim" })
+    }
+
     /// H = Q diag(λ) Qᵀ with Q Haar-random from the Philox stream of `seed`.
     static func rotatedHessian(eigenvalues: [Double], seed: UInt64) throws -> [Double] {
         let d = eigenvalues.count
@@ -194,6 +281,14 @@ extension RunConfig {
             return .none
         case "recorded":
             return try recordedNoise(map, node: node, dimension: d, directory: directory)
+        case "student-t":
+            let df = try map.required("df", expected: "degrees of freedom > 0").finite("df > 0") { $0 > 0 }
+            let scale = try map["scale"]?.scalarOrVector(count: d, expected: "a scale ≥ 0") { $0 >= 0 } ?? [Double](repeating: 1, count: d)
+            return .studentT(df: df, scale: scale)
+        case "alpha-stable":
+            let alpha = try map.required("alpha", expected: "a tail index in (0, 2]").finite("alpha in (0, 2]") { $0 > 0 && $0 <= 2 }
+            let scale = try map["scale"]?.scalarOrVector(count: d, expected: "a scale ≥ 0") { $0 >= 0 } ?? [Double](repeating: 1, count: d)
+            return .alphaStable(alpha: alpha, scale: scale)
         default:
             return try gaussianNoise(map, node: node, dimension: d)
         }

@@ -38,6 +38,9 @@ extension RunConfig {
             entries.append(("hessian", .matrix(h, minimum.count)))
             entries.append(("minimum", .numbers(minimum)))
             return .object(entries)
+        case .landscape(let landscape, let parameters):
+            return .object([("type", .string(landscape.type)), ("dim", .integer(dimension))] + parameters
+                           + [("minimum", .numbers(landscape.objective.minimum))])
         }
     }
 
@@ -49,6 +52,10 @@ extension RunConfig {
         case .recorded(_, let rows, let mode, let file):
             return .object([("type", .string("recorded")), ("file", .string(file)), ("mode", .string(mode.rawValue)),
                             ("rows", .integer(rows))])
+        case .studentT(let df, let scale):
+            return .object([("type", .string("student-t")), ("df", .number(df)), ("scale", .numbers(scale))])
+        case .alphaStable(let alpha, let scale):
+            return .object([("type", .string("alpha-stable")), ("alpha", .number(alpha)), ("scale", .numbers(scale))])
         }
     }
 

@@ -27,6 +27,8 @@ public struct RunConfig: Sendable {
 public enum ObjectiveSpec: Sendable {
     /// ½(x − x*)ᵀH(x − x*); `form` records how H was given (hessian, diagonal, eigenvalues).
     case quadratic(hessian: [Double], minimum: [Double], form: QuadraticForm)
+    /// A non-quadratic landscape of the catalogue, with its resolved parameters.
+    case landscape(Landscape, parameters: [(String, JSONValue)])
 
     public enum QuadraticForm: Sendable, Equatable {
         case hessian
@@ -34,15 +36,54 @@ public enum ObjectiveSpec: Sendable {
         case eigenvalues([Double], rotationSeed: UInt64)
     }
 
-    public var dimension: Int {
-        switch self {
-        case .quadratic(_, let minimum, _): return minimum.count
+    public enum Landscape: Sendable {
+        case rosenbrock(Rosenbrock)
+        case rastrigin(Rastrigin)
+        case styblinskiTang(StyblinskiTang)
+        case doubleWell(DoubleWell)
+        case gaussianMixture(GaussianMixture)
+        case linearNetwork(LinearNetwork)
+        case expression(ExpressionObjective)
+
+        /// For statistics outside the hot loop (Hessian at the cloud mean …).
+        public var objective: any Objective {
+            switch self {
+            case .rosenbrock(let o): return o
+            case .rastrigin(let o): return o
+            case .styblinskiTang(let o): return o
+            case .doubleWell(let o): return o
+            case .gaussianMixture(let o): return o
+            case .linearNetwork(let o): return o
+            case .expression(let o): return o
+            }
+        }
+
+        public var type: String {
+            switch self {
+            case .rosenbrock: return "rosenbrock"
+            case .rastrigin: return "rastrigin"
+            case .styblinskiTang: return "styblinski-tang"
+            case .doubleWell: return "double-well"
+            case .gaussianMixture: return "gaussian-mixture"
+            case .linearNetwork: return "linear-network"
+            case .expression: return "expression"
+            }
         }
     }
+
+    public var dimension: Int { minimum.count }
 
     public var minimum: [Double] {
         switch self {
         case .quadratic(_, let minimum, _): return minimum
+        case .landscape(let landscape, _): return landscape.objective.minimum
+        }
+    }
+
+    public var type: String {
+        switch self {
+        case .quadratic: return "quadratic"
+        case .landscape(let landscape, _): return landscape.type
         }
     }
 
@@ -50,6 +91,15 @@ public enum ObjectiveSpec: Sendable {
     public var constantHessian: [Double]? {
         switch self {
         case .quadratic(let h, _, _): return h
+        case .landscape: return nil
+        }
+    }
+
+    /// The Hessian at a point (row-major d×d).
+    public func hessian(at x: [Double]) -> [Double] {
+        switch self {
+        case .quadratic(let h, _, _): return h
+        case .landscape(let landscape, _): return landscape.objective.hessian(at: x)
         }
     }
 }
@@ -61,14 +111,28 @@ public enum NoiseSpec: Sendable {
     case gaussian(covariance: [Double], factor: [Double], diagonal: Bool)
     /// Rows of recorded noise vectors ([rows × d], row-major), replayed or resampled.
     case recorded(values: [Double], rows: Int, mode: RecordedNoise.Mode, file: String)
+    /// scale_k·T_k with T_k ~ Student-t(df), independent coordinates.
+    case studentT(df: Double, scale: [Double])
+    /// Symmetric α-stable with characteristic function exp(−|scale_k·t|^α).
+    case alphaStable(alpha: Double, scale: [Double])
 
-    /// The covariance where it is constant and known (nil for recorded noise, whose
-    /// population covariance is what the file holds).
+    /// The covariance where it is constant, known and finite (nil for recorded noise, whose
+    /// population covariance is what the file holds, and for infinite-variance tails).
     public func covariance(dimension d: Int) -> [Double]? {
         switch self {
         case .none: return [Double](repeating: 0, count: d * d)
         case .gaussian(let c, _, _): return c
         case .recorded: return nil
+        case .studentT(let df, let scale):
+            guard df > 2 else { return nil }
+            var c = [Double](repeating: 0, count: d * d)
+            for k in 0..<d { c[k * d + k] = scale[k] * scale[k] * df / (df - 2) }
+            return c
+        case .alphaStable(let alpha, let scale):
+            guard alpha == 2 else { return nil }
+            var c = [Double](repeating: 0, count: d * d)
+            for k in 0..<d { c[k * d + k] = 2 * scale[k] * scale[k] }
+            return c
         }
     }
 }

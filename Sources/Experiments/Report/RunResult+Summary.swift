@@ -43,8 +43,10 @@ extension RunResult {
 extension OptimizerResult {
     func summary(config: RunConfig) -> JSONValue {
         let e = estimate, d = e.dimension
+        // Flatness: the trace of the Hessian at the cloud mean.
         var hessianTrace: JSONValue = .null
-        if let h = config.objective.constantHessian {
+        if e.mean.allSatisfy({ $0.isFinite }) {
+            let h = config.objective.hessian(at: e.mean)
             hessianTrace = .number((0..<d).reduce(0) { $0 + h[$1 * d + $1] })
         }
         var entries: [(String, JSONValue)] = [

@@ -43,6 +43,16 @@ public enum CloudRunner {
                 return job.with(objective: DiagonalQuadratic(curvatures: (0..<d).map { hessian[$0 * d + $0] }, minimum: minimum))
             }
             return job.with(objective: Quadratic(hessian: hessian, minimum: minimum))
+        case .landscape(let landscape, _):
+            switch landscape {
+            case .rosenbrock(let o): return job.with(objective: o)
+            case .rastrigin(let o): return job.with(objective: o)
+            case .styblinskiTang(let o): return job.with(objective: o)
+            case .doubleWell(let o): return job.with(objective: o)
+            case .gaussianMixture(let o): return job.with(objective: o)
+            case .linearNetwork(let o): return job.with(objective: o)
+            case .expression(let o): return job.with(objective: o)
+            }
         }
     }
 
@@ -70,6 +80,10 @@ public enum CloudRunner {
                 return with(objective: objective, noise: GaussianNoise(choleskyFactor: factor, dimension: d))
             case .recorded(let values, let rows, let mode, _):
                 return with(objective: objective, noise: RecordedNoise(values: values, rows: rows, dimension: d, mode: mode))
+            case .studentT(let df, let scale):
+                return with(objective: objective, noise: StudentTNoise(df: df, scale: scale))
+            case .alphaStable(let alpha, let scale):
+                return with(objective: objective, noise: AlphaStableNoise(alpha: alpha, scale: scale))
             }
         }
 

@@ -1,0 +1,47 @@
+/// ξ_k = scale_k·X_k with X_k standard symmetric α-stable, E e^{isX} = exp(−|s|^α),
+/// independent across coordinates, chains and steps: E e^{isξ_k} = exp(−|scale_k·s|^α).
+///
+/// α ∈ (0, 2]: α = 2 is N(0, 2·scale²) (note the factor 2 of this convention), α = 1 is
+/// Cauchy(scale); for α < 2 the variance is infinite and for α ≤ 1 so is E|ξ|. Drawn by
+/// Chambers–Mallows–Stuck (`VariateStream.symmetricStable`) at (c, t, k, .alphaStable).
+/// A coordinate with scale 0 gets no noise.
+public struct AlphaStableNoise: GradientNoise {
+    public let dimension: Int
+    public let alpha: Double
+    public let scale: [Double]
+
+    /// - Parameters:
+    ///   - alpha: the stability index, 0 < α ≤ 2.
+    ///   - scale: one scale ≥ 0 per coordinate; the dimension is scale.count.
+    public init(alpha: Double, scale: [Double]) {
+        precondition(alpha > 0 && alpha <= 2, "alpha-stable alpha must be in (0, 2]")
+        precondition(scale.allSatisfy { $0 >= 0 && $0.isFinite }, "alpha-stable scale must be finite and ≥ 0")
+        self.dimension = scale.count
+        self.alpha = alpha
+        self.scale = scale
+    }
+
+    /// diag(2·scale²) for α = 2; nil (infinite variance) for α < 2.
+    public var covariance: [Double]? {
+        guard alpha == 2 else { return nil }
+        var c = [Double](repeating: 0, count: dimension * dimension)
+        for k in 0..<dimension { c[k * dimension + k] = 2 * scale[k] * scale[k] }
+        return c
+    }
+
+    public func perturb(
+        _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
+        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+    ) {
+        let variates = VariateStream(normals)
+        for k in 0..<dimension {
+            let s = scale[k]
+            if s == 0 { continue }
+            let gk = g + k * stride
+            for c in 0..<count {
+                let chain = UInt32(truncatingIfNeeded: firstChain + c)
+                gk[c] += s * variates.symmetricStable(alpha: alpha, chain: chain, step: step, index: UInt32(k))
+            }
+        }
+    }
+}

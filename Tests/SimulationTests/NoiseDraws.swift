@@ -1,0 +1,86 @@
+@testable import Simulation
+
+/// Samples of a noise model through its `perturb`, as the engine calls it.
+enum NoiseDraws {
+    /// ξ of chains firstChain ..< firstChain + chains at steps 1...steps (added to g = 0 in
+    /// one tile of `chains` slots); result[k] lists coordinate k, step-major.
+    static func draws<N: GradientNoise>(
+        _ noise: N, chains: Int, steps: Int, seed: UInt64, firstChain: Int = 0
+    ) -> [[Double]] {
+        let d = noise.dimension
+        let normals = NormalStream(generator: Philox4x32(seed: seed))
+        var result = [[Double]](repeating: [], count: d)
+        for k in 0..<d { result[k].reserveCapacity(chains * steps) }
+        var g = [Double](repeating: 0, count: d * chains)
+        let x = [Double](repeating: 0, count: d * chains)
+        var scratch = [Double](repeating: 0, count: d * chains)
+        for t in 1...steps {
+            for i in g.indices { g[i] = 0 }
+            perturb(noise, &g, x: x, stride: chains, count: chains, firstChain: firstChain,
+                    step: UInt32(t), normals: normals, scratch: &scratch)
+            for k in 0..<d { result[k].append(contentsOf: g[(k * chains)..<((k + 1) * chains)]) }
+        }
+        return result
+    }
+
+    /// `perturb` on arrays.
+    static func perturb<N: GradientNoise>(
+        _ noise: N, _ g: inout [Double], x: [Double], stride: Int, count: Int, firstChain: Int,
+        step: UInt32, normals: NormalStream, scratch: inout [Double]
+    ) {
+        g.withUnsafeMutableBufferPointer { gp in
+            x.withUnsafeBufferPointer { xp in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    noise.perturb(gp.baseAddress!, x: xp.baseAddress!, stride: stride, count: count,
+                                  firstChain: firstChain, step: step, normals: normals, scratch: sp.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// The noise of chains firstChain ..< firstChain + total at `step`, computed tile by tile
+    /// with tiles of `tile` slots inside buffers of capacity `stride`; result[k·total + c].
+    static func tiled<N: GradientNoise>(
+        _ noise: N, firstChain: Int, total: Int, tile: Int, stride: Int, step: UInt32, normals: NormalStream
+    ) -> [Double] {
+        let d = noise.dimension
+        var result = [Double](repeating: .nan, count: d * total)
+        var start = 0
+        while start < total {
+            let count = Swift.min(tile, total - start)
+            var g = [Double](repeating: 0, count: d * stride)
+            var scratch = g
+            let x = g
+            perturb(noise, &g, x: x, stride: stride, count: count, firstChain: firstChain + start,
+                    step: step, normals: normals, scratch: &scratch)
+            for k in 0..<d {
+                for c in 0..<count { result[k * total + start + c] = g[k * stride + c] }
+                for c in count..<stride { precondition(g[k * stride + c] == 0, "slot beyond count touched") }
+            }
+            start += count
+        }
+        return result
+    }
+}
+
+/// Sample moments for the statistical tests.
+enum SampleMoments {
+    static func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+
+    /// Mean and standard error of the mean (sample standard deviation / √n).
+    static func meanAndStandardError(_ v: [Double]) -> (mean: Double, se: Double) {
+        let m = mean(v)
+        let variance = v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)
+        return (m, (variance / Double(v.count)).squareRoot())
+    }
+
+    static func correlation(_ a: [Double], _ b: [Double]) -> Double {
+        let ma = mean(a), mb = mean(b)
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for i in a.indices {
+            let da = a[i] - ma, db = b[i] - mb
+            sab += da * db; saa += da * da; sbb += db * db
+        }
+        return sab / (saa * sbb).squareRoot()
+    }
+}
