@@ -8,11 +8,26 @@ public struct TheoryReport {
 
     public init(_ config: RunConfig) { self.config = config }
 
+    /// What the gradient-noise covariance at x* is, in words.
+    var noiseNote: String {
+        switch config.noise {
+        case .none: return "no gradient noise"
+        case .gaussian: return "additive Gaussian: the configured covariance, the same at every x"
+        case .studentT(let df, _):
+            return df > 2 ? "Student-t: scale²·df/(df − 2) per coordinate" : "Student-t with df ≤ 2: infinite variance"
+        case .alphaStable(let alpha, _):
+            return alpha == 2 ? "α-stable with α = 2: Gaussian with variance 2·scale²" : "α-stable with α < 2: infinite variance"
+        case .recorded: return "recorded: the covariance of the file's rows (not computed)"
+        }
+    }
+
     public var json: JSONValue {
         let d = config.dimension
         return .object([
             ("optcloud_version", .string(RunResult.version)),
             ("name", .string(config.name)),
+            ("noise_covariance", config.noise.covariance(dimension: d).map { .matrix($0, d) } ?? .null),
+            ("noise_covariance_note", .string(noiseNote)),
             ("optimizers", .array(config.optimizers.map { spec in
                 let comparison = TheoryComparison(config: config, optimizer: spec)
                 var entries: [(String, JSONValue)] = [("label", .string(spec.label)), ("type", .string(spec.type))]
