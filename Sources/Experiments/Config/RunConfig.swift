@@ -123,16 +123,8 @@ public enum NoiseSpec: Sendable {
         case .none: return [Double](repeating: 0, count: d * d)
         case .gaussian(let c, _, _): return c
         case .recorded: return nil
-        case .studentT(let df, let scale):
-            guard df > 2 else { return nil }
-            var c = [Double](repeating: 0, count: d * d)
-            for k in 0..<d { c[k * d + k] = scale[k] * scale[k] * df / (df - 2) }
-            return c
-        case .alphaStable(let alpha, let scale):
-            guard alpha == 2 else { return nil }
-            var c = [Double](repeating: 0, count: d * d)
-            for k in 0..<d { c[k * d + k] = 2 * scale[k] * scale[k] }
-            return c
+        case .studentT(let df, let scale): return StudentTNoise(df: df, scale: scale).covariance
+        case .alphaStable(let alpha, let scale): return AlphaStableNoise(alpha: alpha, scale: scale).covariance
         }
     }
 }

@@ -42,10 +42,7 @@ public struct Adagrad: Optimizer {
         let clr = lr / (1 + Double(step - 1) * lrDecay)
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride, sk = state + k * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                for c in 0..<count { gk[c] += decay * xk[c] }
-            }
+            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: false)
             for c in 0..<count {
                 sk[c] += gk[c] * gk[c]
                 xk[c] -= clr * (gk[c] / (sk[c].squareRoot() + eps))

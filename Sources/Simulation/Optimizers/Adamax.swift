@@ -35,10 +35,7 @@ public struct Adamax: Optimizer {
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride
             let mk = state + k * stride, uk = state + (dimension + k) * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                for c in 0..<count { gk[c] += decay * xk[c] }
-            }
+            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: false)
             for c in 0..<count {
                 mk[c] = b1 * mk[c] + (1 - b1) * gk[c]
                 uk[c] = Swift.max(b2 * uk[c], Swift.abs(gk[c]) + eps)

@@ -69,15 +69,7 @@ public struct NAdam: Optimizer {
             let xk = x + k * stride, gk = g + k * stride
             let mk = state + k * stride, vk = state + (dimension + k) * stride
             let pk = state + (2 * dimension + k) * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                if decoupledWeightDecay {
-                    let factor = 1 - lr * decay
-                    for c in 0..<count { xk[c] *= factor }
-                } else {
-                    for c in 0..<count { gk[c] += decay * xk[c] }
-                }
-            }
+            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: decoupledWeightDecay)
             for c in 0..<count {
                 let product = pk[c] * mu
                 pk[c] = Swift.abs(product) < floor ? 0 : product

@@ -35,4 +35,30 @@ public struct WeightDecay: Sendable, Equatable {
         self.values = [Double](repeating: value, count: dimension)
     }
     public var isZero: Bool { values.allSatisfy { $0 == 0 } }
+
+    /// Coordinate k of a tile: coupled L2, g ← g + λ_k·x (torch's `weight_decay`), or
+    /// decoupled, x ← x·(1 − lr·λ_k) (torch AdamW's, at the start of the step).
+    @inline(__always)
+    func apply(coordinate k: Int, x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
+               count: Int, lr: Double, decoupled: Bool) {
+        let decay = values[k]
+        guard decay != 0 else { return }
+        if decoupled {
+            let factor = 1 - lr * decay
+            for c in 0..<count { x[c] *= factor }
+        } else {
+            for c in 0..<count { g[c] += decay * x[c] }
+        }
+    }
+}
+
+/// Adam's exponential moving averages of g and g², as torch updates them:
+/// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g².
+@inline(__always)
+func updateMoments(m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
+                   count: Int, beta1: Double, beta2: Double) {
+    for c in 0..<count {
+        m[c] = beta1 * m[c] + (1 - beta1) * g[c]
+        v[c] = beta2 * v[c] + (1 - beta2) * g[c] * g[c]
+    }
 }

@@ -50,19 +50,8 @@ public struct RAdam: Optimizer {
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride
             let mk = state + k * stride, vk = state + (dimension + k) * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                if decoupledWeightDecay {
-                    let factor = 1 - lr * decay
-                    for c in 0..<count { xk[c] *= factor }
-                } else {
-                    for c in 0..<count { gk[c] += decay * xk[c] }
-                }
-            }
-            for c in 0..<count {
-                mk[c] = b1 * mk[c] + (1 - b1) * gk[c]
-                vk[c] = b2 * vk[c] + (1 - b2) * gk[c] * gk[c]
-            }
+            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: decoupledWeightDecay)
+            updateMoments(m: mk, v: vk, gradient: gk, count: count, beta1: b1, beta2: b2)
             if rectified {
                 for c in 0..<count {
                     xk[c] -= mk[c] / bc1 * lr * (bc2Root / (vk[c].squareRoot() + eps)) * rectification

@@ -41,10 +41,7 @@ public struct RMSprop: Optimizer {
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride
             let sk = state + k * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                for c in 0..<count { gk[c] += decay * xk[c] }
-            }
+            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: false)
             for c in 0..<count { sk[c] = alpha * sk[c] + (1 - alpha) * gk[c] * gk[c] }
             // From here on gk holds g/den.
             if centered {

@@ -29,10 +29,7 @@ public struct SGD: Optimizer {
     ) {
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                for c in 0..<count { gk[c] += decay * xk[c] }
-            }
+            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: false)
             if momentum == 0 {
                 for c in 0..<count { xk[c] -= lr * gk[c] }
                 continue
