@@ -84,7 +84,7 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("adamw_foreign_hyperparameter", .exact(11), key: "optimizers.0.momentum", ["unknown key"]),
         BadFile("cosine_without_t_max", .exact(10), key: "optimizers.0.schedule", ["T_max"]),
         BadFile("unimplemented_objective", .exact(1), key: "objective.type", ["logistic-regression", "not implemented in this version"]),
-        BadFile("unimplemented_noise", .exact(2), key: "noise.type", ["minibatch", "not implemented in this version"]),
+        BadFile("unimplemented_noise", .exact(2), key: "noise.type", ["hessian", "not implemented in this version"]),
         BadFile("student_t_df_zero", .exact(2), key: "noise.df", ["df > 0"]),
         BadFile("alpha_stable_alpha_too_large", .exact(4), key: "noise.alpha", ["(0, 2]"]),
         BadFile("expression_unbalanced", .exact(3), key: "objective.f", ["column 18", "unbalanced parenthesis"]),
@@ -94,6 +94,10 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("double_well_negative_barrier", .exact(1), key: "objective.barrier", ["barrier > 0"]),
         BadFile("mixture_covariance_not_spd", .exact(5), key: "objective.covariances", ["not positive definite"]),
         BadFile("rosenbrock_dim_one", .exact(1), key: "objective.dim", ["2...1000"]),
+        BadFile("batch_larger_than_n", .exact(2), key: "noise.batch_size", ["1...100"]),
+        BadFile("minibatch_without_data", .exact(2), key: "noise.type", ["needs a data objective"]),
+        BadFile("condition_number_below_one", .exact(1), key: "objective.condition_number", ["≥ 1"]),
+        BadFile("stream_label_noise_without_batch", .exact(2), key: "noise", ["batch_size"]),
         BadFile("checkpoint_not_implemented", .exact(6), key: "checkpoint_every", ["not implemented in this version"]),
         // Combinations that make no sense.
         BadFile("nesterov_without_momentum", .exact(7), key: "optimizers.0.nesterov", ["momentum"]),
@@ -108,8 +112,8 @@ final class MalformedConfigTests: XCTestCase {
     /// Catalogue names written with the hyper-parameters SPEC §3 gives them: the error must
     /// be that the name is not implemented, not that its parameters are unknown keys.
     static let unimplementedWithParameters: [BadFile] = [
-        BadFile("unimplemented_noise_with_parameters", .exact(2), key: "noise.type", ["minibatch", "not implemented in this version"]),
-        BadFile("unimplemented_objective_with_parameters", .exact(1), key: "objective.type", ["linear-regression", "not implemented in this version"]),
+        BadFile("unimplemented_noise_with_parameters", .exact(2), key: "noise.type", ["hessian", "not implemented in this version"]),
+        BadFile("unimplemented_objective_with_parameters", .exact(1), key: "objective.type", ["logistic-regression", "not implemented in this version"]),
     ]
 
     /// Command lines without a bad file: arguments (CONFIG is replaced by a valid config's

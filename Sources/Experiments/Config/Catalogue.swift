@@ -75,6 +75,14 @@ public enum Catalogue {
         Entry(name: "linear-network", summary: "f = ½ (Π_i x_i − target)²: a manifold of minima whose sharpness varies along it", parameters: [
             p("depth", "2", "integer ≥ 1", "number of scalar factors (d)"), p("target", "1", "a number", "the product to reach"),
         ]),
+        Entry(name: "linear-regression", summary: "f = E ½(zᵀx − y)², y = zᵀw + noise_std·ε, on n synthetic examples (or a fresh example per draw)", parameters: [
+            p("dim", "2", "integer ≥ 1", "d"), p("n", "1000", "integer ≥ 1, or stream", "number of examples; stream: a fresh example at every draw (the population objective)"),
+            p("weights", "drawn N(0, 1) from data_seed", "d numbers", "the true weights w"),
+            p("feature_scales", "1", "> 0, scalar or one per coordinate", "standard deviation of each feature"),
+            p("condition_number", "—", "≥ 1 (instead of feature_scales)", "feature variances log-spaced from 1 down to 1/κ"),
+            p("noise_std", "0.5", "≥ 0", "label noise of the data"),
+            p("data_seed", "the run's seed", "integer ≥ 0", "seed of the data set"),
+        ]),
         Entry(name: "expression", summary: "f written as a formula of x[0] … x[d−1]; gradient and Hessian by automatic differentiation", parameters: [
             p("f", "required", "+ - * / ^, ( ), exp log sin cos tanh sqrt abs, pi, e, numbers, x[i]", "the formula, e.g. \"(x[0]^2 - 1)^2 + 0.3*x[0] + 0.5*x[1]^2\""),
             p("dim", "required", "integer ≥ 1", "d"),
@@ -93,6 +101,14 @@ public enum Catalogue {
         ]),
         Entry(name: "alpha-stable", summary: "symmetric α-stable ξ_k with E exp(itξ_k) = exp(−|scale_k·t|^α) (Chambers–Mallows–Stuck)", parameters: [
             p("alpha", "required", "(0, 2]", "tail index α (2: Gaussian with variance 2·scale²)"), p("scale", "1", "≥ 0, scalar or one per coordinate", "scale_k"),
+        ]),
+        Entry(name: "minibatch", summary: "the stochastic gradient is the minibatch gradient (1/B) Σ_{i∈batch} ∇ℓ_i(x) of a data objective", parameters: [
+            p("batch_size", "required", "integer in 1...n", "B"),
+            p("replacement", "false", "bool", "sample the batch with replacement (default: B distinct examples, fresh each step)"),
+        ]),
+        Entry(name: "label-noise", summary: "regression: fresh label noise on the sampled examples each step (full batch unless batch_size)", parameters: [
+            p("std", "required", "≥ 0", "standard deviation of the fresh label noise"),
+            p("batch_size", "n (required for n: stream)", "integer in 1...n", "B"),
         ]),
         Entry(name: "recorded", summary: "ξ from a file of recorded noise vectors, e.g. minibatch noise of a real model", parameters: [
             p("file", "required", ".npy (float64/float32, [rows, d]) or .csv (rows of d numbers, optional header)", "the noise vectors; a relative path is relative to the config file"),
@@ -177,7 +193,7 @@ public enum Catalogue {
 
     /// Names of SPEC §3 that this version does not implement yet.
     public static let notYetImplemented: [Section: [String]] = [
-        .objectives: ["linear-regression", "logistic-regression"],
-        .noise: ["hessian", "minibatch", "label-noise"],
+        .objectives: ["logistic-regression"],
+        .noise: ["hessian"],
     ]
 }

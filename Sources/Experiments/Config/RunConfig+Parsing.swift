@@ -38,9 +38,10 @@ extension RunConfig {
 
         name = try top["name"].map { try Self.fileSafe($0, what: "a name") } ?? defaultName
         seed = try top["seed"]?.unsigned() ?? 0
-        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"))
+        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"), seed: seed)
         let d = objective.dimension
-        noise = try top["noise"].map { try Self.noise($0, dimension: d, directory: directory) } ?? .none
+        let objectiveSpec = objective
+        noise = try top["noise"].map { try Self.noise($0, objective: objectiveSpec, directory: directory) } ?? .none
         initial = try top["init"].map { try Self.initial($0, dimension: d) } ?? .point([Double](repeating: 0, count: d))
         chains = try top["chains"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
         steps = try top["steps"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
@@ -100,10 +101,10 @@ extension RunConfig {
 
     // MARK: objective
 
-    static func objective(_ node: ConfigNode) throws -> ObjectiveSpec {
+    static func objective(_ node: ConfigNode, seed: UInt64 = 0) throws -> ObjectiveSpec {
         try checkType(node, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let kind = try node.peek("type").map { try $0.choice(objectiveTypes) } ?? "quadratic"
-        if kind != "quadratic" { return try landscape(node, kind: kind) }
+        if kind != "quadratic" { return try landscape(node, kind: kind, seed: seed) }
         let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, "quadratic")!.parameterNames)
         _ = try type(map, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let forms = ["hessian", "diagonal", "eigenvalues"].filter { map.has($0) }
@@ -160,7 +161,7 @@ extension RunConfig {
     }
 
     /// A non-quadratic landscape with its parameters checked.
-    static func landscape(_ node: ConfigNode, kind: String) throws -> ObjectiveSpec {
+    static func landscape(_ node: ConfigNode, kind: String, seed: UInt64) throws -> ObjectiveSpec {
         let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, kind)!.parameterNames)
         var resolved: [(String, JSONValue)] = []
         func integer(_ key: String, _ defaultValue: Int?, _ expected: String, _ valid: (Int) -> Bool) throws -> Int {
@@ -226,6 +227,37 @@ extension RunConfig {
             } catch {
                 throw covariancesNode.error("\(error)", expected: "symmetric positive-definite covariances")
             }
+        case "linear-regression":
+            let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
+            var count: Int? = 1000
+            if let nNode = map["n"] {
+                if (try? nNode.string()) == "stream" { count = nil } else {
+                    count = try nNode.integer("an integer in 1...10000000, or stream") { (1...10_000_000).contains($0) }
+                }
+            }
+            resolved.append(("n", count.map { .integer($0) } ?? .string("stream")))
+            if let count, count * d > 50_000_000 {
+                throw map["n"]!.error("would hold \(count)·\(d) features", expected: "n·dim ≤ 5e7, or n: stream")
+            }
+            let weights = try map["weights"]?.vector(count: d)
+            if map.has("feature_scales"), map.has("condition_number") {
+                throw map["condition_number"]!.error("is given beside feature_scales", expected: "only one of them")
+            }
+            var scales = try map["feature_scales"]?.scalarOrVector(count: d, expected: "a feature scale > 0") { $0 > 0 }
+                ?? [Double](repeating: 1, count: d)
+            if let kappa = try map["condition_number"]?.finite("a condition number ≥ 1") { $0 >= 1 } {
+                // Variances log-spaced from 1 down to 1/κ.
+                scales = (0..<d).map { k in d == 1 ? 1 : pow(kappa, -0.5 * Double(k) / Double(d - 1)) }
+                resolved.append(("condition_number", .number(kappa)))
+            }
+            resolved.append(("feature_scales", .numbers(scales)))
+            let noiseStd = try number("noise_std", 0.5, "a noise_std ≥ 0") { $0 >= 0 }
+            let dataSeed = try map["data_seed"]?.unsigned() ?? seed
+            resolved.append(("data_seed", .unsigned(dataSeed)))
+            let data = RegressionData.generate(dimension: d, count: count, weights: weights, featureScales: scales,
+                                               noiseStd: noiseStd, seed: dataSeed)
+            resolved.append(("weights", .numbers(data.weights)))
+            landscape = .linearRegression(LinearRegression(data: data))
         case "linear-network":
             let depth = try integer("depth", 2, "an integer in 1...1000") { (1...1000).contains($0) }
             landscape = .linearNetwork(LinearNetwork(depth: depth, target: try number("target", 1, "a finite target") { _ in true }))
@@ -271,7 +303,8 @@ extension RunConfig {
 
     // MARK: noise
 
-    static func noise(_ node: ConfigNode, dimension d: Int, directory: String) throws -> NoiseSpec {
+    static func noise(_ node: ConfigNode, objective: ObjectiveSpec, directory: String) throws -> NoiseSpec {
+        let d = objective.dimension
         try checkType(node, among: noiseTypes, implemented: implementedNoise, what: "noise")
         let kind = (try? node.peek("type")?.string()) ?? ""
         let map = try node.mapping(allowed: ["type"] + (Catalogue.entry(.noise, kind)?.parameterNames ?? Catalogue.noise.flatMap(\.parameterNames)))
@@ -281,6 +314,17 @@ extension RunConfig {
             return .none
         case "recorded":
             return try recordedNoise(map, node: node, dimension: d, directory: directory)
+        case "minibatch", "label-noise":
+            guard case .landscape(.linearRegression(let data), _) = objective else {
+                throw map["type"]!.error("\(kind) noise needs a data objective", expected: "objective type linear-regression")
+            }
+            let n = data.data.count
+            let labelNoise = kind == "label-noise" ? try map.required("std", expected: "a label-noise std ≥ 0").finite("a std ≥ 0") { $0 >= 0 } : 0
+            let limit = n.map { "an integer in 1...\($0) (n)" } ?? "an integer ≥ 1"
+            let batchNode = kind == "minibatch" || n == nil ? try map.required("batch_size", expected: limit) : map["batch_size"]
+            let batch = try batchNode?.integer(limit) { $0 >= 1 && $0 <= (n ?? 1_000_000) } ?? n!
+            let replacement = try map["replacement"]?.bool() ?? false
+            return .minibatch(batchSize: batch, replacement: replacement, labelNoiseStd: labelNoise)
         case "student-t":
             let df = try map.required("df", expected: "degrees of freedom > 0").finite("df > 0") { $0 > 0 }
             let scale = try map["scale"]?.scalarOrVector(count: d, expected: "a scale ≥ 0") { $0 >= 0 } ?? [Double](repeating: 1, count: d)

@@ -52,6 +52,9 @@ extension RunConfig {
         case .recorded(_, let rows, let mode, let file):
             return .object([("type", .string("recorded")), ("file", .string(file)), ("mode", .string(mode.rawValue)),
                             ("rows", .integer(rows))])
+        case .minibatch(let batch, let replacement, let labelNoise):
+            return .object([("type", .string(labelNoise > 0 ? "label-noise" : "minibatch")), ("batch_size", .integer(batch)),
+                            ("replacement", .bool(replacement)), ("label_noise_std", .number(labelNoise))])
         case .studentT(let df, let scale):
             return .object([("type", .string("student-t")), ("df", .number(df)), ("scale", .numbers(scale))])
         case .alphaStable(let alpha, let scale):

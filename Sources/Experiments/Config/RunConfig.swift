@@ -44,6 +44,7 @@ public enum ObjectiveSpec: Sendable {
         case gaussianMixture(GaussianMixture)
         case linearNetwork(LinearNetwork)
         case expression(ExpressionObjective)
+        case linearRegression(LinearRegression)
 
         /// For statistics outside the hot loop (Hessian at the cloud mean …).
         public var objective: any Objective {
@@ -55,6 +56,7 @@ public enum ObjectiveSpec: Sendable {
             case .gaussianMixture(let o): return o
             case .linearNetwork(let o): return o
             case .expression(let o): return o
+            case .linearRegression(let o): return o
             }
         }
 
@@ -67,6 +69,7 @@ public enum ObjectiveSpec: Sendable {
             case .gaussianMixture: return "gaussian-mixture"
             case .linearNetwork: return "linear-network"
             case .expression: return "expression"
+            case .linearRegression: return "linear-regression"
             }
         }
     }
@@ -91,6 +94,7 @@ public enum ObjectiveSpec: Sendable {
     public var constantHessian: [Double]? {
         switch self {
         case .quadratic(let h, _, _): return h
+        case .landscape(.linearRegression(let o), _): return o.hessian(at: o.minimum)
         case .landscape: return nil
         }
     }
@@ -111,6 +115,8 @@ public enum NoiseSpec: Sendable {
     case gaussian(covariance: [Double], factor: [Double], diagonal: Bool)
     /// Rows of recorded noise vectors ([rows × d], row-major), replayed or resampled.
     case recorded(values: [Double], rows: Int, mode: RecordedNoise.Mode, file: String)
+    /// The minibatch gradient of a data objective (label-noise: with fresh label noise).
+    case minibatch(batchSize: Int, replacement: Bool, labelNoiseStd: Double)
     /// scale_k·T_k with T_k ~ Student-t(df), independent coordinates.
     case studentT(df: Double, scale: [Double])
     /// Symmetric α-stable with characteristic function exp(−|scale_k·t|^α).
@@ -122,7 +128,7 @@ public enum NoiseSpec: Sendable {
         switch self {
         case .none: return [Double](repeating: 0, count: d * d)
         case .gaussian(let c, _, _): return c
-        case .recorded: return nil
+        case .recorded, .minibatch: return nil
         case .studentT(let df, let scale): return StudentTNoise(df: df, scale: scale).covariance
         case .alphaStable(let alpha, let scale): return AlphaStableNoise(alpha: alpha, scale: scale).covariance
         }
@@ -140,6 +146,22 @@ public struct OptimizerSpec: Sendable {
     public var clipStage: ClipStage
     /// The resolved hyper-parameters, in catalogue order, for summary.json and validate.
     public var parameters: [(String, JSONValue)]
+
+    /// The weight decay λ per coordinate (coupled or decoupled); nil for rules without one.
+    public var weightDecay: [Double]? {
+        switch rule {
+        case .sgd(let o): return o.weightDecay.values
+        case .adam(let o): return o.weightDecay.values
+        case .rmsprop(let o): return o.weightDecay.values
+        case .adagrad(let o): return o.weightDecay.values
+        case .adamax(let o): return o.weightDecay.values
+        case .nadam(let o): return o.weightDecay.values
+        case .radam(let o): return o.weightDecay.values
+        case .lion(let o): return o.weightDecay.values
+        case .sgld(let o): return o.weightDecay.values
+        case .signsgd, .signum: return nil
+        }
+    }
 
     public enum Rule: Sendable {
         case sgd(SGD)

@@ -8,6 +8,16 @@ public struct TheoryReport {
 
     public init(_ config: RunConfig) { self.config = config }
 
+    /// The gradient-noise covariance at x*, where it is known.
+    var noiseCovarianceAtMinimum: [Double]? {
+        if case .minibatch(let batch, let replacement, let labelNoise) = config.noise,
+           case .landscape(.linearRegression(let data), _) = config.objective {
+            return MinibatchNoise(objective: data, batchSize: batch, replacement: replacement, labelNoiseStd: labelNoise)
+                .gradientCovariance(at: data.minimum)
+        }
+        return config.noise.covariance(dimension: config.dimension)
+    }
+
     /// What the gradient-noise covariance at x* is, in words.
     var noiseNote: String {
         switch config.noise {
@@ -18,6 +28,9 @@ public struct TheoryReport {
         case .alphaStable(let alpha, _):
             return alpha == 2 ? "α-stable with α = 2: Gaussian with variance 2·scale²" : "α-stable with α < 2: infinite variance"
         case .recorded: return "recorded: the covariance of the file's rows (not computed)"
+        case .minibatch(_, let replacement, _):
+            return "minibatch: the population covariance of per-example gradients at x* divided by B"
+                + (replacement ? "" : ", times (n − B)/(n − 1) without replacement")
         }
     }
 
@@ -26,7 +39,7 @@ public struct TheoryReport {
         return .object([
             ("optcloud_version", .string(RunResult.version)),
             ("name", .string(config.name)),
-            ("noise_covariance", config.noise.covariance(dimension: d).map { .matrix($0, d) } ?? .null),
+            ("noise_covariance", noiseCovarianceAtMinimum.map { .matrix($0, d) } ?? .null),
             ("noise_covariance_note", .string(noiseNote)),
             ("optimizers", .array(config.optimizers.map { spec in
                 let comparison = TheoryComparison(config: config, optimizer: spec)

@@ -52,6 +52,7 @@ public enum CloudRunner {
             case .gaussianMixture(let o): return job.with(objective: o)
             case .linearNetwork(let o): return job.with(objective: o)
             case .expression(let o): return job.with(objective: o)
+            case .linearRegression(let o): return job.with(objective: o)
             }
         }
     }
@@ -80,6 +81,11 @@ public enum CloudRunner {
                 return with(objective: objective, noise: GaussianNoise(choleskyFactor: factor, dimension: d))
             case .recorded(let values, let rows, let mode, _):
                 return with(objective: objective, noise: RecordedNoise(values: values, rows: rows, dimension: d, mode: mode))
+            case .minibatch(let batch, let replacement, let labelNoise):
+                // The config layer admits minibatch noise only with a data objective.
+                guard let data = objective as? LinearRegression else { return nil }
+                return with(objective: data, noise: MinibatchNoise(objective: data, batchSize: batch, replacement: replacement,
+                                                                   labelNoiseStd: labelNoise))
             case .studentT(let df, let scale):
                 return with(objective: objective, noise: StudentTNoise(df: df, scale: scale))
             case .alphaStable(let alpha, let scale):

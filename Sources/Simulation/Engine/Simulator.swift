@@ -148,7 +148,11 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
             let chunkEnd = Swift.min(last, chunkStart + chunk - 1)
             for t in chunkStart...chunkEnd { lrs[t - chunkStart] = schedule.learningRate(update: t) }
             for t in chunkStart...chunkEnd {
-                objective.gradient(UnsafePointer(x), into: g, stride: stride, count: n)
+                if N.replacesGradient {
+                    g.update(repeating: 0, count: d * stride)
+                } else {
+                    objective.gradient(UnsafePointer(x), into: g, stride: stride, count: n)
+                }
                 noise.perturb(g, x: UnsafePointer(x), stride: stride, count: n, firstChain: firstChain,
                               step: UInt32(truncatingIfNeeded: t), normals: normals, scratch: z)
                 if clipStage == .gradient {

@@ -5,6 +5,9 @@
 /// (chain, step), so they are independent across chains and steps and identical for any
 /// schedule of work. `scratch` holds dimension·stride doubles.
 public protocol GradientNoise: Sendable {
+    /// True when `perturb` writes the whole stochastic gradient itself (minibatch gradients of
+    /// a data objective), so the engine skips the exact gradient: g enters `perturb` as zeros.
+    static var replacesGradient: Bool { get }
     var dimension: Int { get }
     /// The covariance of ξ (row-major d×d) where it is state independent; nil otherwise.
     var covariance: [Double]? { get }
@@ -12,4 +15,8 @@ public protocol GradientNoise: Sendable {
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
         firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
     )
+}
+
+extension GradientNoise {
+    public static var replacesGradient: Bool { false }
 }
