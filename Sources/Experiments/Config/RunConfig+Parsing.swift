@@ -384,7 +384,6 @@ extension RunConfig {
         let name = try fileNode.string()
         let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
         let mode = try map["mode"].map { RecordedNoise.Mode(rawValue: try $0.choice(RecordedNoise.Mode.allCases.map(\.rawValue)))! } ?? .sequential
-        let text: String?
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -403,13 +402,10 @@ extension RunConfig {
                 throw fileNode.error("'\(name)' has shape \(shape)", expected: "shape [rows, \(d)] with rows ≥ 1")
             }
             (values, rows) = (array.values, first)
-            text = nil
         } else {
-            text = String(data: data, encoding: .utf8)
-            guard let text else { throw fileNode.error("'\(name)' is not UTF-8 text", expected: "a .csv file of numbers") }
+            guard let text = String(data: data, encoding: .utf8) else { throw fileNode.error("'\(name)' is not UTF-8 text", expected: "a .csv file of numbers") }
             (values, rows) = try readNoiseCSV(text, node: fileNode, name: name, dimension: d)
         }
-        _ = text
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw fileNode.error("'\(name)' has a non-finite value in row \(bad / d)", expected: "finite numbers")
         }

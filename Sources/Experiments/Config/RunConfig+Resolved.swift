@@ -4,7 +4,6 @@ extension RunConfig {
     /// The fully resolved config: every key with its value or default, as `validate`
     /// prints it and summary.json records it.
     public var resolved: JSONValue {
-        let d = dimension
         var entries: [(String, JSONValue)] = [
             ("name", .string(name)), ("seed", .unsigned(seed)),
             ("objective", objectiveJSON), ("noise", noiseJSON), ("init", initJSON),
@@ -20,7 +19,6 @@ extension RunConfig {
             ("pairs", .array(histogram.pairs.map { .array([.integer($0.x), .integer($0.y)]) })),
         ])))
         entries.append(("output", .object([("samples", .string(samples.rawValue)), ("trace_chains", .integer(traceChains))])))
-        _ = d
         return .object(entries)
     }
 

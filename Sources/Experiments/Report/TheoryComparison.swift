@@ -61,41 +61,45 @@ public struct TheoryComparison: Sendable {
         simulated.indices.map { (simulated[$0] - predicted[$0]) / stderr[$0] }
     }
 
-    public func json(estimate: CloudEstimate) -> JSONValue {
-        let d = estimate.dimension
+    /// The prediction alone (what `optcloud theory` prints): availability, stability,
+    /// stationary mean, exact and continuous-time covariance.
+    public func predictionEntries(dimension d: Int) -> [(String, JSONValue)] {
         guard let theory else {
-            return .object([("available", .bool(false)), ("reason", .string(unavailableReason ?? ""))])
+            return [("available", .bool(false)), ("reason", .string(unavailableReason ?? ""))]
         }
-        var entries: [(String, JSONValue)] = [
-            ("available", .bool(theory.covariance != nil)),
-            ("model", .string(Self.model)),
-        ]
+        var entries: [(String, JSONValue)] = [("available", .bool(theory.covariance != nil)), ("model", .string(Self.model))]
         if let reason = unavailableReason { entries.append(("reason", .string(reason))) }
         entries += [
             ("spectral_radius", .number(theory.spectralRadius)),
             ("stability_limit_lr", .optional(theory.stabilityLimit)),
             ("mean", .numbers(theory.mean)),
+            ("covariance", theory.covariance.map { .matrix($0, d) } ?? .null),
+            ("continuous_covariance", theory.continuousCovariance.map { .matrix($0, d) } ?? .null),
+        ]
+        if let exact = theory.covariance, let continuous = theory.continuousCovariance {
+            entries.append(("continuous_vs_exact_relative_error", .number(Self.relativeError(continuous, exact))))
+        }
+        return entries
+    }
+
+    /// The prediction and the simulated cloud's distance to it (theory.json).
+    public func json(estimate: CloudEstimate) -> JSONValue {
+        let d = estimate.dimension
+        var entries = predictionEntries(dimension: d)
+        guard let theory else { return .object(entries) }
+        entries += [
             ("simulated_mean", .numbers(estimate.mean)),
             ("mean_z_scores", .numbers(zip(zip(estimate.mean, theory.mean), estimate.stderrMean).map { ($0.0 - $0.1) / $1 })),
             ("simulated_covariance", .matrix(estimate.covariance, d)),
             ("simulated_covariance_stderr", .matrix(estimate.covarianceStderr, d)),
         ]
-        if let exact = theory.covariance {
-            let z = Self.zScores(estimate.covariance, exact, stderr: estimate.covarianceStderr)
+        for (prefix, predicted) in [("", theory.covariance), ("continuous_", theory.continuousCovariance)] {
+            guard let predicted else { continue }
+            let z = Self.zScores(estimate.covariance, predicted, stderr: estimate.covarianceStderr)
             entries += [
-                ("covariance", .matrix(exact, d)),
-                ("relative_error", .number(Self.relativeError(estimate.covariance, exact))),
-                ("z_scores", .matrix(z, d)),
-                ("max_abs_z", .number(z.map(Swift.abs).max() ?? .nan)),
-            ]
-        }
-        if let continuous = theory.continuousCovariance {
-            let z = Self.zScores(estimate.covariance, continuous, stderr: estimate.covarianceStderr)
-            entries += [
-                ("continuous_covariance", .matrix(continuous, d)),
-                ("continuous_relative_error", .number(Self.relativeError(estimate.covariance, continuous))),
-                ("continuous_z_scores", .matrix(z, d)),
-                ("continuous_max_abs_z", .number(z.map(Swift.abs).max() ?? .nan)),
+                ("\(prefix)relative_error", .number(Self.relativeError(estimate.covariance, predicted))),
+                ("\(prefix)z_scores", .matrix(z, d)),
+                ("\(prefix)max_abs_z", .number(z.map(Swift.abs).max() ?? .nan)),
             ]
         }
         return .object(entries)

@@ -42,28 +42,8 @@ public struct TheoryReport {
             ("noise_covariance", noiseCovarianceAtMinimum.map { .matrix($0, d) } ?? .null),
             ("noise_covariance_note", .string(noiseNote)),
             ("optimizers", .array(config.optimizers.map { spec in
-                let comparison = TheoryComparison(config: config, optimizer: spec)
-                var entries: [(String, JSONValue)] = [("label", .string(spec.label)), ("type", .string(spec.type))]
-                guard let t = comparison.theory else {
-                    entries += [("available", .bool(false)), ("reason", .string(comparison.unavailableReason ?? ""))]
-                    return .object(entries)
-                }
-                entries += [
-                    ("available", .bool(t.covariance != nil)),
-                    ("model", .string(TheoryComparison.model)),
-                ]
-                if let reason = comparison.unavailableReason { entries.append(("reason", .string(reason))) }
-                entries += [
-                    ("spectral_radius", .number(t.spectralRadius)),
-                    ("stability_limit_lr", .optional(t.stabilityLimit)),
-                    ("mean", .numbers(t.mean)),
-                    ("covariance", t.covariance.map { .matrix($0, d) } ?? .null),
-                    ("continuous_covariance", t.continuousCovariance.map { .matrix($0, d) } ?? .null),
-                ]
-                if let exact = t.covariance, let continuous = t.continuousCovariance {
-                    entries.append(("continuous_relative_error", .number(TheoryComparison.relativeError(continuous, exact))))
-                }
-                return .object(entries)
+                .object([("label", .string(spec.label)), ("type", .string(spec.type))]
+                        + TheoryComparison(config: config, optimizer: spec).predictionEntries(dimension: d))
             })),
         ])
     }

@@ -104,7 +104,7 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                 // A chain diverged while being recorded: replay the tile without it, so it
                 // leaves no trace in the cloud. Chains are independent, so the others repeat
                 // their trajectories exactly.
-                scratch.restore(tile, state: state, keepingDeaths: true)
+                scratch.restore(tile, state: state)
                 tileMoments = TileAccumulator(scratch: scratch)
                 advance(tile, from: recording.burnIn + 1, through: recording.steps, state: state, scratch: scratch,
                         accumulator: &tileMoments, progress: nil)

@@ -74,7 +74,7 @@ final class WorkerScratch: @unchecked Sendable {
 
     /// Puts a tile back as it was at the start of recording; chains that have diverged since
     /// stay marked as diverged.
-    func restore(_ tile: Tile, state: EnsembleState, keepingDeaths: Bool) {
+    func restore(_ tile: Tile, state: EnsembleState) {
         let block = tile.stride * dimension
         (state.x + tile.offset * dimension).update(from: savedX, count: block)
         if stateVectors > 0 {

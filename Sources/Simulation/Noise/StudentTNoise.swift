@@ -35,14 +35,8 @@ public struct StudentTNoise: GradientNoise {
         firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
     ) {
         let variates = VariateStream(normals)
-        for k in 0..<dimension {
-            let s = scale[k]
-            if s == 0 { continue }
-            let gk = g + k * stride
-            for c in 0..<count {
-                let chain = UInt32(truncatingIfNeeded: firstChain + c)
-                gk[c] += s * variates.studentT(df: df, chain: chain, step: step, index: UInt32(k))
-            }
+        variates.addScaledDraws(to: g, scale: scale, stride: stride, count: count, firstChain: firstChain) { chain, k in
+            variates.studentT(df: df, chain: chain, step: step, index: k)
         }
     }
 }

@@ -50,3 +50,22 @@ public struct VariateStream: Sendable, Equatable {
         (Double(bits >> 12) + 0.5) * 0x1.0p-52
     }
 }
+
+extension VariateStream {
+    /// g[k·stride + c] += scale_k · draw(chain, k) for a tile: the shared loop of the
+    /// independent-coordinate noise models (coordinates with scale 0 are skipped, as 0·∞ is NaN).
+    @inline(__always)
+    func addScaledDraws(
+        to g: UnsafeMutablePointer<Double>, scale: [Double], stride: Int, count: Int, firstChain: Int,
+        draw: (_ chain: UInt32, _ coordinate: UInt32) -> Double
+    ) {
+        for k in 0..<scale.count {
+            let s = scale[k]
+            if s == 0 { continue }
+            let gk = g + k * stride
+            for c in 0..<count {
+                gk[c] += s * draw(UInt32(truncatingIfNeeded: firstChain + c), UInt32(k))
+            }
+        }
+    }
+}
