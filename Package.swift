@@ -40,7 +40,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Simulation"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Simulation"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Statistics", "Simulation"]),
         .testTarget(
             name: "optcloudTests",
