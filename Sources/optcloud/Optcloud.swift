@@ -11,7 +11,7 @@ struct Optcloud: ParsableCommand {
         Exit status: 0 success, 2 usage or config error, 1 any other failure.
         """,
         version: RunResult.version,
-        subcommands: [RunCommand.self, ValidateCommand.self, TheoryCommand.self, ListCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, TheoryCommand.self, ListCommand.self, BenchCommand.self]
     )
 }
 
