@@ -22,8 +22,28 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
         if let line { location += ":\(line)" }
         var text = key.isEmpty ? "\(location): \(problem)" : "\(location): \(key): \(problem)"
         if let expected { text += " (expected \(expected))" }
-        // One line, whatever the input held.
-        return text.replacingOccurrences(of: "\n", with: " ")
+        return Self.oneLine(text)
+    }
+
+    /// One line, whatever the input held: every line break (CR, NEL, U+2028 … as well as LF)
+    /// becomes a space and every other control character is shown escaped (`\u{1b}`), so an
+    /// echoed key or value can neither split the message nor send escape sequences to the
+    /// terminal.
+    static func oneLine(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                result.append(" ")
+            case 0x09:
+                result.append(scalar)
+            case 0x00..<0x20, 0x7F..<0xA0:
+                result.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 }
 

@@ -45,11 +45,24 @@ public enum ConfigLoader {
         guard !isDirectory.boolValue else {
             throw ConfigError(file: path, line: nil, key: "", problem: "is a directory", expected: "a YAML config file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Read at most the limit (plus one byte to notice more): /dev/zero, /dev/urandom or a
+        // huge file must be refused, not read until memory runs out.
+        let limit = 16 << 20
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ConfigError(file: path, line: nil, key: "", problem: "cannot be read", expected: "a readable YAML config file")
         }
-        guard data.count <= 16 << 20 else {
-            throw ConfigError(file: path, line: nil, key: "", problem: "is \(data.count) bytes", expected: "a config under 16 MiB")
+        defer { try? handle.close() }
+        var data = Data()
+        do {
+            while data.count <= limit, let chunk = try handle.read(upToCount: Swift.min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty {
+                data.append(chunk)
+            }
+        } catch {
+            throw ConfigError(file: path, line: nil, key: "", problem: "cannot be read (\(error.localizedDescription))",
+                              expected: "a readable YAML config file")
+        }
+        guard data.count <= limit else {
+            throw ConfigError(file: path, line: nil, key: "", problem: "is larger than 16 MiB", expected: "a config under 16 MiB")
         }
         guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
             throw ConfigError(file: path, line: nil, key: "", problem: "is not UTF-8 text", expected: "a YAML config file")
@@ -58,6 +71,7 @@ public enum ConfigLoader {
     }
 
     static func compose(_ text: String, file: String) throws -> Node {
+        try checkAliases(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 return Node.scalar(.init("", .init(.null), .plain))
@@ -68,6 +82,38 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, line: nil, key: "", problem: "is not valid YAML (\(error))")
         }
+    }
+
+    /// Refuses a text whose YAML aliases could expand exponentially ("billion laughs": ten
+    /// anchors each listing the previous one ten times). Yams hashes every mapping key in full,
+    /// aliases expanded, so such a 300-byte key kept `validate` busy for hours. A document
+    /// of `bytes` bytes with `a` aliases expands to at most about bytes·1.45^a nodes (a
+    /// aliases do the most damage three per level), which is kept under 3·10⁶ — about a
+    /// second; ordinary configs use a handful of aliases, if any.
+    static func checkAliases(_ text: String, file: String) throws {
+        let aliases = aliasCount(text)
+        guard aliases > 0 else { return }
+        let bytes = Double(Swift.max(text.utf8.count, 1)), budget = 3e6
+        guard bytes * pow(1.45, Double(aliases)) > budget else { return }
+        let allowed = Swift.max(0, Int((log(budget / bytes) / log(1.45)).rounded(.down)))
+        throw ConfigError(file: file, line: nil, key: "",
+                          problem: "has \(aliases) YAML aliases (*name) in \(Int(bytes)) bytes, which could expand exponentially",
+                          expected: "at most \(allowed) aliases in a file of this size; write repeated values out")
+    }
+
+    /// The number of `*name` alias tokens, counted generously: a `*` at the start of a token
+    /// followed by a name character, wherever it is (quoted text and comments included, so
+    /// that no alias escapes the count).
+    static func aliasCount(_ text: String) -> Int {
+        var count = 0
+        var previous: UInt8 = 0x0A
+        var star = false
+        for byte in text.utf8 {
+            if star, !" \t\r\n,[]{}".utf8.contains(byte) { count += 1 }
+            star = byte == UInt8(ascii: "*") && " \t\r\n[{,:?-".utf8.contains(previous)
+            previous = byte
+        }
+        return count
     }
 
     static func splitAssignment(_ assignment: String) throws -> (String, String) {
