@@ -6,7 +6,7 @@ final class MinibatchNoiseTests: XCTestCase {
 
     /// The stochastic gradients at x of chains 0..<chains at steps 1...steps, as the engine
     /// forms them (g = 0 in, perturb writes it); result[k] lists coordinate k.
-    static func draws(_ noise: MinibatchNoise, at x: [Double], chains: Int, steps: Int, seed: UInt64 = 1) -> [[Double]] {
+    static func draws(_ noise: MinibatchNoise<LinearRegression>, at x: [Double], chains: Int, steps: Int, seed: UInt64 = 1) -> [[Double]] {
         let d = noise.dimension
         let normals = NormalStream(generator: Philox4x32(seed: seed))
         var tile = [Double](repeating: 0, count: d * chains)
@@ -28,7 +28,7 @@ final class MinibatchNoiseTests: XCTestCase {
     /// Returns the sample covariance and its standard errors.
     @discardableResult
     static func checkMoments(
-        _ noise: MinibatchNoise, at x: [Double], expected: [Double], chains: Int = 2000, steps: Int = 10,
+        _ noise: MinibatchNoise<LinearRegression>, at x: [Double], expected: [Double], chains: Int = 2000, steps: Int = 10,
         file: StaticString = #filePath, line: UInt = #line
     ) -> (cov: [Double], se: [Double]) {
         let d = noise.dimension
@@ -118,7 +118,7 @@ final class MinibatchNoiseTests: XCTestCase {
     }
 
     /// The indices of one batch.
-    static func batch(_ noise: MinibatchNoise, chain: UInt32, step: UInt32, generator: Philox4x32) -> [Int] {
+    static func batch(_ noise: MinibatchNoise<LinearRegression>, chain: UInt32, step: UInt32, generator: Philox4x32) -> [Int] {
         var indices = [Int](repeating: -1, count: noise.batchSize)
         var table = [Int](repeating: 0, count: Swift.max(noise.tableCapacity, 1))
         indices.withUnsafeMutableBufferPointer { i in
@@ -199,7 +199,7 @@ final class MinibatchNoiseTests: XCTestCase {
     /// error of the mean of 3000 independent final iterates; tolerance 5 standard errors.
     func testSGDCloudThroughTheEngine() {
         let o = LinearRegressionTests.finite(n: 100)
-        func simulator() -> Simulator<LinearRegression, MinibatchNoise, SGD> {
+        func simulator() -> Simulator<LinearRegression, MinibatchNoise<LinearRegression>, SGD> {
             Simulator(
                 objective: o, noise: MinibatchNoise(objective: o, batchSize: 5, replacement: false, labelNoiseStd: 0.2),
                 optimizer: SGD(momentum: 0, weightDecay: WeightDecay([0, 0, 0])),

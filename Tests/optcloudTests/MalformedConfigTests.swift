@@ -83,8 +83,8 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("adam_beta_out_of_range", .exact(8), key: "optimizers.1.betas.1", ["1.5", "[0, 1)"]),
         BadFile("adamw_foreign_hyperparameter", .exact(11), key: "optimizers.0.momentum", ["unknown key"]),
         BadFile("cosine_without_t_max", .exact(10), key: "optimizers.0.schedule", ["T_max"]),
-        BadFile("unimplemented_objective", .exact(1), key: "objective.type", ["logistic-regression", "not implemented in this version"]),
-        BadFile("unimplemented_noise", .exact(2), key: "noise.type", ["hessian", "not implemented in this version"]),
+        BadFile("unknown_objective_type", .exact(1), key: "objective.type", ["'logistic-regresion' is not known", "did you mean 'logistic-regression'"]),
+        BadFile("unknown_noise_type", .exact(2), key: "noise.type", ["'hesian' is not known", "did you mean 'hessian'"]),
         BadFile("student_t_df_zero", .exact(2), key: "noise.df", ["df > 0"]),
         BadFile("alpha_stable_alpha_too_large", .exact(4), key: "noise.alpha", ["(0, 2]"]),
         BadFile("expression_unbalanced", .exact(3), key: "objective.f", ["column 18", "unbalanced parenthesis"]),
@@ -98,6 +98,19 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("minibatch_without_data", .exact(2), key: "noise.type", ["needs a data objective"]),
         BadFile("condition_number_below_one", .exact(1), key: "objective.condition_number", ["≥ 1"]),
         BadFile("stream_label_noise_without_batch", .exact(2), key: "noise", ["batch_size"]),
+        BadFile("logistic_positive_fraction_zero", .exact(1), key: "objective.positive_fraction", ["is '0'", "(0, 1)"]),
+        BadFile("logistic_positive_fraction_one", .exact(3), key: "objective.positive_fraction", ["is '1'", "(0, 1)"]),
+        BadFile("logistic_margin_zero", .exact(1), key: "objective.margin", ["margin > 0"]),
+        BadFile("logistic_label_flip_half", .exact(1), key: "objective.label_flip", ["0.5", "[0, 0.5)"]),
+        BadFile("logistic_class_weights_wrong_length", .exact(1), key: "objective.class_weights", ["3 entries", "two class weights"]),
+        BadFile("logistic_class_weights_negative", .exact(3), key: "objective.class_weights.1", ["-2", "> 0"]),
+        BadFile("logistic_class_weights_misspelt", .exact(1), key: "objective.class_weights", ["'balance'", "expected balanced"]),
+        BadFile("logistic_stream", .exact(1), key: "objective.n", ["stream is not supported", "no closed form"]),
+        BadFile("logistic_separable_without_decay", .exact(2), key: "objective.margin",
+                ["separable", "no finite minimum", "weight_decay > 0"]),
+        BadFile("label_noise_on_logistic", .exact(2), key: "noise.type", ["regression"]),
+        BadFile("hessian_noise_negative_scale", .exact(2), key: "noise.scale", ["-0.5", "scale ≥ 0"]),
+        BadFile("hessian_noise_dense_too_large", .exact(2), key: "noise.type", ["O(d³)", "dimension ≤ 100"]),
         BadFile("checkpoint_not_implemented", .exact(6), key: "checkpoint_every", ["not implemented in this version"]),
         // Combinations that make no sense.
         BadFile("nesterov_without_momentum", .exact(7), key: "optimizers.0.nesterov", ["momentum"]),
@@ -109,11 +122,12 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("label_not_file_safe", .exact(7), key: "optimizers.0.label", ["file"]),
     ]
 
-    /// Catalogue names written with the hyper-parameters SPEC §3 gives them: the error must
-    /// be that the name is not implemented, not that its parameters are unknown keys.
-    static let unimplementedWithParameters: [BadFile] = [
-        BadFile("unimplemented_noise_with_parameters", .exact(2), key: "noise.type", ["hessian", "not implemented in this version"]),
-        BadFile("unimplemented_objective_with_parameters", .exact(1), key: "objective.type", ["logistic-regression", "not implemented in this version"]),
+    /// Misspelt catalogue names written with their hyper-parameters: the error must name the
+    /// type (with the nearest known one), not call its parameters unknown keys.
+    static let unknownTypesWithParameters: [BadFile] = [
+        BadFile("unknown_noise_type_with_parameters", .exact(2), key: "noise.type", ["'hesian' is not known", "did you mean 'hessian'"]),
+        BadFile("unknown_objective_type_with_parameters", .exact(1), key: "objective.type",
+                ["'logistic-regresion' is not known", "did you mean 'logistic-regression'"]),
     ]
 
     /// Command lines without a bad file: arguments (CONFIG is replaced by a valid config's
@@ -145,7 +159,7 @@ final class MalformedConfigTests: XCTestCase {
     func testCorpusAndTableAgree() throws {
         let directory = try TestConfigs.url("bad")
         let files = Set(directoryListing(directory).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) })
-        let listed = Self.badFiles.map(\.name) + Self.unimplementedWithParameters.map(\.name)
+        let listed = Self.badFiles.map(\.name) + Self.unknownTypesWithParameters.map(\.name)
         XCTAssertEqual(listed.count, Set(listed).count, "a case is listed twice")
         XCTAssertEqual(files, Set(listed), "Configs/bad and the tables of MalformedConfigTests must list the same cases")
         XCTAssertGreaterThanOrEqual(Self.badFiles.count, 25)
@@ -162,8 +176,8 @@ final class MalformedConfigTests: XCTestCase {
         }
     }
 
-    func testUnimplementedCatalogueNamesWithTheirParametersSayNotImplemented() throws {
-        for bad in Self.unimplementedWithParameters { try check(bad, command: "run") }
+    func testUnknownCatalogueNamesWithTheirParametersNameTheType() throws {
+        for bad in Self.unknownTypesWithParameters { try check(bad, command: "run") }
     }
 
     func testMalformedCommandLines() throws {

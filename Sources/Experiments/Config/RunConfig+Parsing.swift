@@ -38,7 +38,8 @@ extension RunConfig {
 
         name = try top["name"].map { try Self.fileSafe($0, what: "a name") } ?? defaultName
         seed = try top["seed"]?.unsigned() ?? 0
-        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"), seed: seed)
+        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"), seed: seed,
+                                       optimizers: top["optimizers"])
         let d = objective.dimension
         let objectiveSpec = objective
         noise = try top["noise"].map { try Self.noise($0, objective: objectiveSpec, directory: directory) } ?? .none
@@ -101,10 +102,12 @@ extension RunConfig {
 
     // MARK: objective
 
-    static func objective(_ node: ConfigNode, seed: UInt64 = 0) throws -> ObjectiveSpec {
+    /// - Parameter optimizers: the config's optimizer list, read when the reference point of
+    ///   separable logistic data needs an optimizer's weight decay.
+    static func objective(_ node: ConfigNode, seed: UInt64 = 0, optimizers: ConfigNode? = nil) throws -> ObjectiveSpec {
         try checkType(node, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let kind = try node.peek("type").map { try $0.choice(objectiveTypes) } ?? "quadratic"
-        if kind != "quadratic" { return try landscape(node, kind: kind, seed: seed) }
+        if kind != "quadratic" { return try landscape(node, kind: kind, seed: seed, optimizers: optimizers) }
         let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, "quadratic")!.parameterNames)
         _ = try type(map, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
         let forms = ["hessian", "diagonal", "eigenvalues"].filter { map.has($0) }
@@ -133,6 +136,7 @@ extension RunConfig {
             form = .hessian
         } else if let diag = map["diagonal"] {
             let values = try diag.vector()
+            guard values.count <= 1000 else { throw node.error("has dimension \(values.count)", expected: "at most 1000 coordinates") }
             d = values.count
             hessian = [Double](repeating: 0, count: d * d)
             for k in 0..<d { hessian[k * d + k] = values[k] }
@@ -140,6 +144,7 @@ extension RunConfig {
         } else {
             let node = map["eigenvalues"]!
             let values = try node.vector()
+            guard values.count <= 1000 else { throw node.error("has dimension \(values.count)", expected: "at most 1000 coordinates") }
             d = values.count
             let rotationSeed = try map["rotation_seed"]?.unsigned() ?? 0
             hessian = try rotatedHessian(eigenvalues: values, seed: rotationSeed)
@@ -161,7 +166,7 @@ extension RunConfig {
     }
 
     /// A non-quadratic landscape with its parameters checked.
-    static func landscape(_ node: ConfigNode, kind: String, seed: UInt64) throws -> ObjectiveSpec {
+    static func landscape(_ node: ConfigNode, kind: String, seed: UInt64, optimizers: ConfigNode?) throws -> ObjectiveSpec {
         let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, kind)!.parameterNames)
         var resolved: [(String, JSONValue)] = []
         func integer(_ key: String, _ defaultValue: Int?, _ expected: String, _ valid: (Int) -> Bool) throws -> Int {
@@ -178,12 +183,50 @@ extension RunConfig {
             resolved.append((key, .number(value)))
             return value
         }
+        // The data parameters shared by linear and logistic regression.
+        func dataShape(streamAllowed: Bool, maximumCount: Int) throws -> DataShape {
+            let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
+            var count: Int? = 1000
+            if let nNode = map["n"] {
+                if (try? nNode.string()) == "stream" {
+                    guard streamAllowed else {
+                        throw nNode.error("stream is not supported for \(kind): its population loss has no closed form",
+                                          expected: "a number of examples in 1...\(maximumCount)")
+                    }
+                    count = nil
+                } else {
+                    count = try nNode.integer("an integer in 1...\(maximumCount)" + (streamAllowed ? ", or stream" : "")) {
+                        (1...maximumCount).contains($0)
+                    }
+                }
+            }
+            resolved.append(("n", count.map { .integer($0) } ?? .string("stream")))
+            if let count, count * d > 50_000_000 {
+                throw (map["n"] ?? map["dim"] ?? map.owner).error("would hold \(count)·\(d) features",
+                                                                  expected: streamAllowed ? "n·dim ≤ 5e7, or n: stream" : "n·dim ≤ 5e7")
+            }
+            let weights = try map["weights"]?.vector(count: d)
+            if map.has("feature_scales"), map.has("condition_number") {
+                throw map["condition_number"]!.error("is given beside feature_scales", expected: "only one of them")
+            }
+            var scales = try map["feature_scales"]?.scalarOrVector(count: d, expected: "a feature scale > 0") { $0 > 0 }
+                ?? [Double](repeating: 1, count: d)
+            if let kappa = try map["condition_number"]?.finite("a condition number ≥ 1") { $0 >= 1 } {
+                // Variances log-spaced from 1 down to 1/κ.
+                scales = (0..<d).map { k in d == 1 ? 1 : pow(kappa, -0.5 * Double(k) / Double(d - 1)) }
+                resolved.append(("condition_number", .number(kappa)))
+            }
+            resolved.append(("feature_scales", .numbers(scales)))
+            let dataSeed = try map["data_seed"]?.unsigned() ?? seed
+            return DataShape(dimension: d, count: count, weights: weights, scales: scales, seed: dataSeed)
+        }
         let landscape: ObjectiveSpec.Landscape
         switch kind {
         case "rosenbrock":
             let d = try integer("dim", 2, "an integer in 2...1000") { (2...1000).contains($0) }
-            landscape = .rosenbrock(Rosenbrock(dimension: d, a: try number("a", 1, "a finite number") { _ in true },
-                                               b: try number("b", 100, "b > 0") { $0 > 0 }))
+            // Bounded so that x* (a² for d = 2) and f near it (b·x⁴) stay finite.
+            landscape = .rosenbrock(Rosenbrock(dimension: d, a: try number("a", 1, "a number with |a| ≤ 1e6") { Swift.abs($0) <= 1e6 },
+                                               b: try number("b", 100, "b in (0, 1e10]") { $0 > 0 && $0 <= 1e10 }))
         case "rastrigin":
             let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
             landscape = .rastrigin(Rastrigin(dimension: d, amplitude: try number("amplitude", 10, "an amplitude ≥ 0") { $0 >= 0 }))
@@ -193,7 +236,11 @@ extension RunConfig {
             let listed: Int? = { if case .sequence(let s) = map["curvature"]?.node { return s.count + 1 } else { return nil } }()
             let d = try integer("dim", listed ?? 2, "an integer in 1...1000") { (1...1000).contains($0) }
             let barrier = try number("barrier", 1, "a barrier > 0") { $0 > 0 }
-            let tilt = try number("tilt", 0, "a finite tilt") { _ in true }
+            // The wells solve x³ − x + tilt/(4·barrier) = 0; beyond |tilt| = 4e12·barrier they
+            // would sit at |x₀| > 1e4 and f overflow near them.
+            let tilt = try number("tilt", 0, "a tilt with |tilt| ≤ 4e12·barrier (\(4e12 * barrier))") {
+                Swift.abs($0 / (4 * barrier)) <= 1e12
+            }
             let curvatures = d == 1 ? [] : try map["curvature"]?.scalarOrVector(count: d - 1, expected: "a curvature ≥ 0") { $0 >= 0 }
                 ?? [Double](repeating: 1, count: d - 1)
             resolved.append(("curvature", .numbers(curvatures)))
@@ -228,36 +275,23 @@ extension RunConfig {
                 throw covariancesNode.error("\(error)", expected: "symmetric positive-definite covariances")
             }
         case "linear-regression":
-            let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
-            var count: Int? = 1000
-            if let nNode = map["n"] {
-                if (try? nNode.string()) == "stream" { count = nil } else {
-                    count = try nNode.integer("an integer in 1...10000000, or stream") { (1...10_000_000).contains($0) }
-                }
-            }
-            resolved.append(("n", count.map { .integer($0) } ?? .string("stream")))
-            if let count, count * d > 50_000_000 {
-                throw map["n"]!.error("would hold \(count)·\(d) features", expected: "n·dim ≤ 5e7, or n: stream")
-            }
-            let weights = try map["weights"]?.vector(count: d)
-            if map.has("feature_scales"), map.has("condition_number") {
-                throw map["condition_number"]!.error("is given beside feature_scales", expected: "only one of them")
-            }
-            var scales = try map["feature_scales"]?.scalarOrVector(count: d, expected: "a feature scale > 0") { $0 > 0 }
-                ?? [Double](repeating: 1, count: d)
-            if let kappa = try map["condition_number"]?.finite("a condition number ≥ 1") { $0 >= 1 } {
-                // Variances log-spaced from 1 down to 1/κ.
-                scales = (0..<d).map { k in d == 1 ? 1 : pow(kappa, -0.5 * Double(k) / Double(d - 1)) }
-                resolved.append(("condition_number", .number(kappa)))
-            }
-            resolved.append(("feature_scales", .numbers(scales)))
+            let shape = try dataShape(streamAllowed: true, maximumCount: 10_000_000)
             let noiseStd = try number("noise_std", 0.5, "a noise_std ≥ 0") { $0 >= 0 }
-            let dataSeed = try map["data_seed"]?.unsigned() ?? seed
-            resolved.append(("data_seed", .unsigned(dataSeed)))
-            let data = RegressionData.generate(dimension: d, count: count, weights: weights, featureScales: scales,
-                                               noiseStd: noiseStd, seed: dataSeed)
+            resolved.append(("data_seed", .unsigned(shape.seed)))
+            let data = RegressionData.generate(dimension: shape.dimension, count: shape.count, weights: shape.weights,
+                                               featureScales: shape.scales, noiseStd: noiseStd, seed: shape.seed)
             resolved.append(("weights", .numbers(data.weights)))
-            landscape = .linearRegression(LinearRegression(data: data))
+            let regression = LinearRegression(data: data)
+            let moments = regression.hessian(at: regression.minimum) + [noiseStd * noiseStd]
+            guard data.features.allSatisfy(\.isFinite), data.targets.allSatisfy(\.isFinite), moments.allSatisfy(\.isFinite),
+                  regression.minimum.allSatisfy(\.isFinite), regression.value(at: regression.minimum).isFinite else {
+                throw (map["weights"] ?? map["feature_scales"] ?? map["noise_std"] ?? map.owner).error(
+                    "give data whose moments or least-squares solution overflow", expected: "weights, feature_scales and noise_std of moderate size")
+            }
+            landscape = .linearRegression(regression)
+        case "logistic-regression":
+            landscape = .logisticRegression(try logisticRegression(map, shape: try dataShape(streamAllowed: false, maximumCount: 1_000_000),
+                                                                   resolved: &resolved, optimizers: optimizers))
         case "linear-network":
             let depth = try integer("depth", 2, "an integer in 1...1000") { (1...1000).contains($0) }
             landscape = .linearNetwork(LinearNetwork(depth: depth, target: try number("target", 1, "a finite target") { _ in true }))
@@ -315,16 +349,26 @@ extension RunConfig {
         case "recorded":
             return try recordedNoise(map, node: node, dimension: d, directory: directory)
         case "minibatch", "label-noise":
-            guard case .landscape(.linearRegression(let data), _) = objective else {
-                throw map["type"]!.error("\(kind) noise needs a data objective", expected: "objective type linear-regression")
+            let n: Int?
+            switch objective {
+            case .landscape(.linearRegression(let o), _): n = o.data.count
+            case .landscape(.logisticRegression(let o), _) where kind == "minibatch": n = o.data.count
+            case .landscape(.logisticRegression, _):
+                throw map["type"]!.error("label-noise needs regression targets; logistic-regression has classes",
+                                         expected: "objective type linear-regression, or label_flip in the logistic data")
+            default:
+                throw map["type"]!.error("\(kind) noise needs a data objective",
+                                         expected: kind == "minibatch" ? "objective type linear-regression or logistic-regression"
+                                                                       : "objective type linear-regression")
             }
-            let n = data.data.count
             let labelNoise = kind == "label-noise" ? try map.required("std", expected: "a label-noise std ≥ 0").finite("a std ≥ 0") { $0 >= 0 } : 0
             let limit = n.map { "an integer in 1...\($0) (n)" } ?? "an integer ≥ 1"
             let batchNode = kind == "minibatch" || n == nil ? try map.required("batch_size", expected: limit) : map["batch_size"]
             let batch = try batchNode?.integer(limit) { $0 >= 1 && $0 <= (n ?? 1_000_000) } ?? n!
             let replacement = try map["replacement"]?.bool() ?? false
             return .minibatch(batchSize: batch, replacement: replacement, labelNoiseStd: labelNoise)
+        case "hessian":
+            return try hessianNoise(map, objective: objective)
         case "student-t":
             let df = try map.required("df", expected: "degrees of freedom > 0").finite("df > 0") { $0 > 0 }
             let scale = try map["scale"]?.scalarOrVector(count: d, expected: "a scale ≥ 0") { $0 >= 0 } ?? [Double](repeating: 1, count: d)

@@ -57,6 +57,10 @@ extension RunConfig {
             return .object([("type", .string("student-t")), ("df", .number(df)), ("scale", .numbers(scale))])
         case .alphaStable(let alpha, let scale):
             return .object([("type", .string("alpha-stable")), ("alpha", .number(alpha)), ("scale", .numbers(scale))])
+        case .hessian(let scale, let constant):
+            var entries: [(String, JSONValue)] = [("type", .string("hessian")), ("scale", .number(scale))]
+            if let constant { entries.append(("covariance", .matrix(constant.covariance, dimension))) }
+            return .object(entries)
         }
     }
 

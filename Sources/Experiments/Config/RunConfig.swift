@@ -1,4 +1,5 @@
 import Simulation
+import Statistics
 
 /// A validated config: every value checked, every default filled in (SPEC §3).
 public struct RunConfig: Sendable {
@@ -45,6 +46,7 @@ public enum ObjectiveSpec: Sendable {
         case linearNetwork(LinearNetwork)
         case expression(ExpressionObjective)
         case linearRegression(LinearRegression)
+        case logisticRegression(LogisticRegression)
 
         /// For statistics outside the hot loop (Hessian at the cloud mean …).
         public var objective: any Objective {
@@ -57,6 +59,7 @@ public enum ObjectiveSpec: Sendable {
             case .linearNetwork(let o): return o
             case .expression(let o): return o
             case .linearRegression(let o): return o
+            case .logisticRegression(let o): return o
             }
         }
 
@@ -70,6 +73,7 @@ public enum ObjectiveSpec: Sendable {
             case .linearNetwork: return "linear-network"
             case .expression: return "expression"
             case .linearRegression: return "linear-regression"
+            case .logisticRegression: return "logistic-regression"
             }
         }
     }
@@ -99,6 +103,26 @@ public enum ObjectiveSpec: Sendable {
         }
     }
 
+    /// Whether `l2RegularizedMinimum` is computed for this objective.
+    public var hasL2RegularizedMinimum: Bool {
+        if case .landscape(.logisticRegression, _) = self { return true }
+        return constantHessian != nil
+    }
+
+    /// The minimiser of f + ½Σλ_k x_k² where it is computed (quadratics, linear and logistic
+    /// regression), else nil. `reference` is x*, `decay` λ per coordinate.
+    public func l2RegularizedMinimum(decay: [Double], reference: [Double]) -> [Double]? {
+        if case .landscape(.logisticRegression(let o), _) = self { return o.regularizedMinimum(decay: decay) }
+        guard let h = constantHessian else { return nil }
+        let d = reference.count
+        // ∇ = H(x − x*) + λx = 0: (H + diag λ) x = H x*.
+        var regularized = h
+        for k in 0..<d { regularized[k * d + k] += decay[k] }
+        var hx = [Double](repeating: 0, count: d)
+        for i in 0..<d { for j in 0..<d { hx[i] += h[i * d + j] * reference[j] } }
+        return try? LinearAlgebra.solve(regularized, hx, n: d)
+    }
+
     /// The Hessian at a point (row-major d×d).
     public func hessian(at x: [Double]) -> [Double] {
         switch self {
@@ -121,9 +145,21 @@ public enum NoiseSpec: Sendable {
     case studentT(df: Double, scale: [Double])
     /// Symmetric α-stable with characteristic function exp(−|scale_k·t|^α).
     case alphaStable(alpha: Double, scale: [Double])
+    /// N(0, scale²·H₊(x)), H₊ the positive semi-definite part of the Hessian at the iterate;
+    /// `constant` holds the covariance and a factor when the Hessian is constant.
+    case hessian(scale: Double, constant: ConstantHessianNoise?)
+
+    /// Hessian noise on an objective with a constant Hessian H: covariance scale²·H₊ and a
+    /// square root of it, computed once.
+    public struct ConstantHessianNoise: Sendable {
+        public let covariance: [Double]
+        public let factor: [Double]
+        public let diagonal: Bool
+    }
 
     /// The covariance where it is constant, known and finite (nil for recorded noise, whose
-    /// population covariance is what the file holds, and for infinite-variance tails).
+    /// population covariance is what the file holds, for infinite-variance tails, and for
+    /// state-dependent minibatch and Hessian noise; Hessian noise on a constant Hessian has one).
     public func covariance(dimension d: Int) -> [Double]? {
         switch self {
         case .none: return [Double](repeating: 0, count: d * d)
@@ -131,6 +167,7 @@ public enum NoiseSpec: Sendable {
         case .recorded, .minibatch: return nil
         case .studentT(let df, let scale): return StudentTNoise(df: df, scale: scale).covariance
         case .alphaStable(let alpha, let scale): return AlphaStableNoise(alpha: alpha, scale: scale).covariance
+        case .hessian(_, let constant): return constant?.covariance
         }
     }
 }

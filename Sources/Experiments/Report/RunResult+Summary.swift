@@ -66,14 +66,11 @@ extension OptimizerResult {
         entries.append(("histogram_ranges", .array(cloud.histograms.ranges.map { .numbers([$0.lowerBound, $0.upperBound]) })))
         entries.append(("histogram_outside_fraction", .numbers(e.outsideFraction)))
         entries.append(("hessian_trace_at_mean", hessianTrace))
-        // Where the Hessian is constant (quadratics, linear regression): the minimiser of
+        // Quadratics, linear and logistic regression (by Newton's method): the minimiser of
         // f + ½Σλ_k x_k², which coupled L2 makes the cloud's centre; bias stays measured from x*.
-        if let h = config.objective.constantHessian, let decay = spec.weightDecay, decay.contains(where: { $0 != 0 }) {
-            var regularized = h
-            for k in 0..<d { regularized[k * d + k] += decay[k] }
-            var hx = [Double](repeating: 0, count: d)
-            for i in 0..<d { for j in 0..<d { hx[i] += h[i * d + j] * e.minimum[j] } }
-            entries.append(("l2_regularized_minimum", (try? LinearAlgebra.solve(regularized, hx, n: d)).map { .numbers($0) } ?? .null))
+        if config.objective.hasL2RegularizedMinimum, let decay = spec.weightDecay, decay.contains(where: { $0 != 0 }) {
+            entries.append(("l2_regularized_minimum",
+                            config.objective.l2RegularizedMinimum(decay: decay, reference: e.minimum).map { .numbers($0) } ?? .null))
         }
         if let t = theory.theory, let exact = t.covariance {
             entries.append(("theory_covariance_relative_error", .number(TheoryComparison.relativeError(e.covariance, exact))))

@@ -10,12 +10,22 @@ public struct TheoryReport {
 
     /// The gradient-noise covariance at x*, where it is known.
     var noiseCovarianceAtMinimum: [Double]? {
-        if case .minibatch(let batch, let replacement, let labelNoise) = config.noise,
-           case .landscape(.linearRegression(let data), _) = config.objective {
+        switch (config.noise, config.objective) {
+        case (.minibatch(let batch, let replacement, let labelNoise), .landscape(.linearRegression(let data), _)):
             return MinibatchNoise(objective: data, batchSize: batch, replacement: replacement, labelNoiseStd: labelNoise)
                 .gradientCovariance(at: data.minimum)
+        case (.minibatch(let batch, let replacement, _), .landscape(.logisticRegression(let data), _)):
+            return MinibatchNoise(objective: data, batchSize: batch, replacement: replacement)
+                .gradientCovariance(at: data.minimum)
+        case (.hessian(let scale, nil), .landscape(let landscape, _)):
+            return Self.hessianNoiseCovariance(landscape.objective, scale: scale)
+        default:
+            return config.noise.covariance(dimension: config.dimension)
         }
-        return config.noise.covariance(dimension: config.dimension)
+    }
+
+    static func hessianNoiseCovariance<O: Objective>(_ objective: O, scale: Double) -> [Double] {
+        HessianNoise(objective: objective, scale: scale).covariance(at: objective.minimum)
     }
 
     /// What the gradient-noise covariance at x* is, in words.
@@ -31,6 +41,9 @@ public struct TheoryReport {
         case .minibatch(_, let replacement, _):
             return "minibatch: the population covariance of per-example gradients at x* divided by B"
                 + (replacement ? "" : ", times (n − B)/(n − 1) without replacement")
+        case .hessian(_, let constant):
+            return "hessian: scale²·H₊ with H₊ the positive semi-definite part of the Hessian"
+                + (constant == nil ? " at x* (state dependent)" : ", the same at every x")
         }
     }
 

@@ -53,6 +53,7 @@ public enum CloudRunner {
             case .linearNetwork(let o): return job.with(objective: o)
             case .expression(let o): return job.with(objective: o)
             case .linearRegression(let o): return job.with(objective: o)
+            case .logisticRegression(let o): return job.with(objective: o)
             }
         }
     }
@@ -82,15 +83,36 @@ public enum CloudRunner {
             case .recorded(let values, let rows, let mode, _):
                 return with(objective: objective, noise: RecordedNoise(values: values, rows: rows, dimension: d, mode: mode))
             case .minibatch(let batch, let replacement, let labelNoise):
-                // The config layer admits minibatch noise only with a data objective.
-                guard let data = objective as? LinearRegression else { return nil }
-                return with(objective: data, noise: MinibatchNoise(objective: data, batchSize: batch, replacement: replacement,
-                                                                   labelNoiseStd: labelNoise))
+                // The config layer admits minibatch noise only with a data objective, and
+                // label noise only with regression.
+                if let data = objective as? LinearRegression {
+                    return with(objective: data, noise: MinibatchNoise(objective: data, batchSize: batch, replacement: replacement,
+                                                                       labelNoiseStd: labelNoise))
+                }
+                guard let data = objective as? LogisticRegression else { return nil }
+                return with(objective: data, noise: MinibatchNoise(objective: data, batchSize: batch, replacement: replacement))
+            case .hessian(_, let constant?):
+                // A constant Hessian: Gaussian noise with the factor computed once.
+                if constant.diagonal {
+                    return with(objective: objective, noise: DiagonalGaussianNoise(std: (0..<d).map { constant.factor[$0 * d + $0] }))
+                }
+                return with(objective: objective, noise: GaussianNoise(choleskyFactor: constant.factor, dimension: d))
+            case .hessian(let scale, nil):
+                return withHessianNoise(objective: objective, scale: scale)
             case .studentT(let df, let scale):
                 return with(objective: objective, noise: StudentTNoise(df: df, scale: scale))
             case .alphaStable(let alpha, let scale):
                 return with(objective: objective, noise: AlphaStableNoise(alpha: alpha, scale: scale))
             }
+        }
+
+        /// State-dependent Hessian noise: O(d) per chain for separable landscapes, a d×d
+        /// factorisation per chain otherwise.
+        func withHessianNoise<O: Objective>(objective: O, scale: Double) -> CloudAccumulation? {
+            if let o = objective as? Rastrigin { return with(objective: o, noise: SeparableHessianNoise(objective: o, scale: scale)) }
+            if let o = objective as? StyblinskiTang { return with(objective: o, noise: SeparableHessianNoise(objective: o, scale: scale)) }
+            if let o = objective as? DoubleWell { return with(objective: o, noise: SeparableHessianNoise(objective: o, scale: scale)) }
+            return with(objective: objective, noise: HessianNoise(objective: objective, scale: scale))
         }
 
         func with<O: Objective, N: GradientNoise>(objective: O, noise: N) -> CloudAccumulation? {

@@ -1,19 +1,21 @@
-/// The minibatch gradient of a linear regression, which *is* the stochastic gradient:
-/// g = (1/B) Σ_{i∈batch} zᵢ(zᵢᵀx − yᵢ − σ_l·εᵢ).
+/// The minibatch gradient of a data objective, which *is* the stochastic gradient:
+/// g = (1/B) Σ_{i∈batch} ∇ℓᵢ(x) — for least squares ∇ℓᵢ = zᵢ(zᵢᵀx − yᵢ − σ_l·εᵢ), for
+/// logistic regression the weighted log-loss gradient.
 ///
 /// Each chain draws its own batch at every step. Finite data: B indices uniform in 0..<n,
 /// with replacement, or B distinct ones (Floyd's algorithm) without. Streamed data: B fresh
-/// examples from the generating model, z = featureScales ⊙ u, y = zᵀw + noiseStd·u_d, so
-/// replacement does not apply. Label noise σ_l·εᵢ is fresh per sampled example.
+/// examples from the generating model (`DataObjective.addStreamedExampleGradients`), so
+/// replacement does not apply. Label noise σ_l·εᵢ (regression only) is fresh per sampled example.
 ///
 /// All draws are addressed by (chain, step): index draw j from Philox block (j/2, t, c, 6),
 /// the finite data's label noise εⱼ is normal j of (t, c, 7), and streamed example j takes
-/// normals u₀ … u_{d+1} (features, target noise, label noise) from (t, c, 7 | (j + 1)·256).
-/// Results are therefore the same for any tiling of the chains or number of threads.
-public struct MinibatchNoise: GradientNoise {
+/// its normals from (t, c, 7 | (j + 1)·256). Results are therefore the same for any tiling
+/// of the chains or number of threads. Generic over the objective, so the per-example loop
+/// is specialised code.
+public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
     public static var replacesGradient: Bool { true }
 
-    public let objective: LinearRegression
+    public let objective: Data
     public let batchSize: Int
     public let replacement: Bool
     public let labelNoiseStd: Double
@@ -22,11 +24,13 @@ public struct MinibatchNoise: GradientNoise {
     /// - Parameters:
     ///   - batchSize: B ≥ 1; at most n without replacement, and below 2²⁴ for streamed data.
     ///   - replacement: whether a batch of finite data may repeat an example.
-    ///   - labelNoiseStd: σ_l ≥ 0, the std of extra noise on each sampled target (default 0).
-    public init(objective: LinearRegression, batchSize: Int, replacement: Bool, labelNoiseStd: Double = 0) {
+    ///   - labelNoiseStd: σ_l ≥ 0, the std of extra noise on each sampled target (default 0;
+    ///     only for objectives that accept label noise).
+    public init(objective: Data, batchSize: Int, replacement: Bool, labelNoiseStd: Double = 0) {
         precondition(batchSize >= 1, "batch size must be at least 1")
         precondition(labelNoiseStd >= 0 && labelNoiseStd.isFinite, "label noise std must be finite and ≥ 0")
-        if let n = objective.data.count {
+        precondition(labelNoiseStd == 0 || Data.acceptsLabelNoise, "label noise needs regression targets")
+        if let n = objective.exampleCount {
             precondition(replacement || batchSize <= n, "a batch without replacement holds at most n examples")
         } else {
             precondition(batchSize < 1 << 24 - 1, "streamed batches hold fewer than 2²⁴ − 1 examples")
@@ -43,64 +47,74 @@ public struct MinibatchNoise: GradientNoise {
     /// The covariance of the minibatch gradient at x (row-major d×d): C/B with C the
     /// `exampleGradientCovariance`; without replacement from n examples the sampling part is
     /// multiplied by the finite-population correction (n − B)/(n − 1), while the label noise
-    /// part σ_l²·A/B, independent per sampled example, is not.
+    /// part, independent per sampled example, is not.
     public func gradientCovariance(at x: [Double]) -> [Double] {
         let b = Double(batchSize)
-        guard let n = objective.data.count, !replacement else {
+        guard let n = objective.exampleCount, !replacement else {
             return objective.exampleGradientCovariance(at: x, labelNoiseStd: labelNoiseStd).map { $0 / b }
         }
         let fpc = n > 1 ? Double(n - batchSize) / Double(n - 1) : 0
-        let sampling = objective.exampleGradientCovariance(at: x)
-        let label = labelNoiseStd * labelNoiseStd
-        return sampling.indices.map { (fpc * sampling[$0] + label * objective.secondMoment[$0]) / b }
+        let sampling = objective.exampleGradientCovariance(at: x, labelNoiseStd: 0)
+        let label = labelNoiseStd > 0 ? objective.labelNoiseCovariance(std: labelNoiseStd) : sampling.map { _ in 0 }
+        return sampling.indices.map { (fpc * sampling[$0] + label[$0]) / b }
     }
 
     /// Whether every batch is the whole data set with exact targets: g = ∇f, no draws.
     var isFullBatch: Bool {
-        objective.data.count == batchSize && !replacement && labelNoiseStd == 0
+        objective.exampleCount == batchSize && !replacement && labelNoiseStd == 0
     }
 
     /// Slots of the hash set of Floyd's algorithm: a power of two ≥ 2B (load ≤ ½).
     var tableCapacity: Int {
-        guard objective.data.count != nil, !replacement, !isFullBatch else { return 0 }
+        guard objective.exampleCount != nil, !replacement, !isFullBatch else { return 0 }
         var capacity = 2
         while capacity < 2 * batchSize { capacity <<= 1 }
         return capacity
     }
 
     /// Adds the minibatch gradient to g (which the engine passes as zeros).
+    ///
+    /// Pre-specialised for the two data objectives, so the engine's generic call reaches
+    /// code compiled for the concrete type even without cross-module optimisation.
+    @_specialize(where Data == LinearRegression)
+    @_specialize(where Data == LogisticRegression)
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
         firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
     ) {
         let d = dimension
-        // Per chain: its iterate (contiguous) and the gradient being summed, plus one
-        // streamed example's normals.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * d + 2) { buffer in
-            let xc = buffer.baseAddress!, acc = xc + d, u = acc + d
+        let finite = objective.exampleCount != nil
+        let labelled = finite && labelNoiseStd > 0
+        // Per chain: its iterate (contiguous), the gradient being summed and one streamed
+        // example's normals (d + 2), then the batch's label noise.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * d + 2 + (labelled ? batchSize : 0)) { buffer in
+            let xc = buffer.baseAddress!, acc = xc + d, u = acc + d, labels = u + d + 2
             if isFullBatch {
                 for c in 0..<count {
                     for k in 0..<d { xc[k] = x[k * stride + c] }
-                    fullGradient(xc, into: acc)
+                    objective.fullGradient(at: xc, into: acc)
                     for k in 0..<d { g[k * stride + c] += acc[k] }
                 }
                 return
             }
-            let indexCount = objective.data.count == nil ? 1 : batchSize
+            let indexCount = finite ? batchSize : 1
             withUnsafeTemporaryAllocation(of: Int.self, capacity: indexCount + Swift.max(tableCapacity, 1)) { ints in
                 let indices = ints.baseAddress!, table = indices + indexCount
+                let generator = normals.generator
                 for c in 0..<count {
                     let chain = UInt32(truncatingIfNeeded: firstChain + c)
                     for k in 0..<d {
                         xc[k] = x[k * stride + c]
                         acc[k] = 0
                     }
-                    if objective.data.count != nil {
-                        sampleIndices(chain: chain, step: step, generator: normals.generator, into: indices, table: table)
-                        addExamples(indices, xc: xc, into: acc, chain: chain, step: step, generator: normals.generator)
+                    if finite {
+                        sampleIndices(chain: chain, step: step, generator: generator, into: indices, table: table)
+                        if labelled { drawLabelNoise(into: labels, chain: chain, step: step, generator: generator) }
+                        objective.addExampleGradients(indices, count: batchSize, labelNoise: labelled ? UnsafePointer(labels) : nil,
+                                                      at: xc, into: acc)
                     } else {
-                        addStreamedExamples(xc: xc, into: acc, normals: u, chain: chain, step: step,
-                                            generator: normals.generator)
+                        objective.addStreamedExampleGradients(count: batchSize, labelNoiseStd: labelNoiseStd, at: xc, into: acc,
+                                                              scratch: u, chain: chain, step: step, generator: generator)
                     }
                     let scale = 1 / Double(batchSize)
                     for k in 0..<d { g[k * stride + c] += scale * acc[k] }
@@ -109,18 +123,16 @@ public struct MinibatchNoise: GradientNoise {
         }
     }
 
-    /// acc = Ax − b, the full-batch gradient at one point.
+    /// σ_l·εⱼ for the B sampled examples of finite data: εⱼ is normal j of (t, c, 7).
     @inline(__always)
-    private func fullGradient(_ x: UnsafeMutablePointer<Double>, into acc: UnsafeMutablePointer<Double>) {
-        let d = dimension
-        objective.secondMoment.withUnsafeBufferPointer { a in
-            objective.crossMoment.withUnsafeBufferPointer { b in
-                for k in 0..<d {
-                    var sum = -b[k]
-                    for j in 0..<d { sum += a[k * d + j] * x[j] }
-                    acc[k] = sum
-                }
-            }
+    private func drawLabelNoise(into labels: UnsafeMutablePointer<Double>, chain: UInt32, step: UInt32, generator: Philox4x32) {
+        let sigma = labelNoiseStd
+        var j = 0
+        while j < batchSize {
+            let pair = DataStreams.normalPair(generator, UInt32(truncatingIfNeeded: j >> 1), step, chain, DataStreams.examplePurpose)
+            labels[j] = sigma * pair.0
+            if j + 1 < batchSize { labels[j + 1] = sigma * pair.1 }
+            j += 2
         }
     }
 
@@ -134,7 +146,8 @@ public struct MinibatchNoise: GradientNoise {
         chain: UInt32, step: UInt32, generator: Philox4x32, into indices: UnsafeMutablePointer<Int>,
         table: UnsafeMutablePointer<Int>
     ) {
-        let n = objective.data.count!, batch = batchSize
+        guard let n = objective.exampleCount else { return }
+        let batch = batchSize
         var bits = (UInt64(0), UInt64(0))
         @inline(__always) func draw(_ j: Int) -> UInt64 {
             if j & 1 == 0 {
@@ -176,58 +189,6 @@ public struct MinibatchNoise: GradientNoise {
             } else {
                 _ = insert(top)
                 indices[j] = top
-            }
-        }
-    }
-
-    /// acc += Σⱼ z_{iⱼ}(z_{iⱼ}ᵀx − y_{iⱼ} − σ_l·εⱼ) over the batch's finite-data examples.
-    @inline(__always)
-    private func addExamples(
-        _ indices: UnsafeMutablePointer<Int>, xc: UnsafeMutablePointer<Double>, into acc: UnsafeMutablePointer<Double>,
-        chain: UInt32, step: UInt32, generator: Philox4x32
-    ) {
-        let d = dimension, sigma = labelNoiseStd
-        objective.data.features.withUnsafeBufferPointer { features in
-            objective.data.targets.withUnsafeBufferPointer { targets in
-                var pair = (0.0, 0.0)
-                for j in 0..<batchSize {
-                    let i = indices[j]
-                    let z = features.baseAddress! + i * d
-                    var r = -targets[i]
-                    for k in 0..<d { r += z[k] * xc[k] }
-                    if sigma > 0 {
-                        if j & 1 == 0 {
-                            pair = DataStreams.normalPair(generator, UInt32(truncatingIfNeeded: j >> 1), step, chain,
-                                                          DataStreams.examplePurpose)
-                        }
-                        r -= sigma * (j & 1 == 0 ? pair.0 : pair.1)
-                    }
-                    for k in 0..<d { acc[k] += r * z[k] }
-                }
-            }
-        }
-    }
-
-    /// acc += Σⱼ zⱼ(zⱼᵀx − yⱼ − σ_l·εⱼ) over B fresh examples of the generating model.
-    @inline(__always)
-    private func addStreamedExamples(
-        xc: UnsafeMutablePointer<Double>, into acc: UnsafeMutablePointer<Double>, normals u: UnsafeMutablePointer<Double>,
-        chain: UInt32, step: UInt32, generator: Philox4x32
-    ) {
-        let d = dimension, data = objective.data
-        let sigma = data.noiseStd, labelSigma = labelNoiseStd
-        let normalCount = labelSigma > 0 ? d + 2 : d + 1
-        // zᵀx − y = zᵀ(x − w) − σ·u_d: keep x − w.
-        for k in 0..<d { xc[k] -= data.weights[k] }
-        data.featureScales.withUnsafeBufferPointer { scales in
-            for j in 0..<batchSize {
-                let stream = DataStreams.examplePurpose | UInt32(j + 1) << 8
-                DataStreams.fillNormals(u, count: normalCount, generator, step, chain, stream)
-                for k in 0..<d { u[k] *= scales[k] }
-                var r = -sigma * u[d]
-                if labelSigma > 0 { r -= labelSigma * u[d + 1] }
-                for k in 0..<d { r += u[k] * xc[k] }
-                for k in 0..<d { acc[k] += r * u[k] }
             }
         }
     }

@@ -9,7 +9,7 @@
 ///   - barrier: > 0, default 1 — the height of the barrier between untilted wells.
 ///   - tilt: default 0.
 ///   - curvatures: one value ≥ 0 per coordinate x₁, …; d = curvatures.count + 1.
-public struct DoubleWell: Objective {
+public struct DoubleWell: SeparableObjective {
     public let dimension: Int
     public let barrier: Double
     public let tilt: Double
@@ -61,6 +61,12 @@ public struct DoubleWell: Objective {
         h[0] = barrier * (12 * x[0] * x[0] - 4)
         for i in 1..<d { h[i * d + i] = curvatures[i - 1] }
         return h
+    }
+
+    /// barrier·(12x₀² − 4) for k = 0, curvature_k otherwise.
+    @inline(__always)
+    public func curvature(coordinate k: Int, at xk: Double) -> Double {
+        k == 0 ? barrier * (12 * xk * xk - 4) : curvatures[k - 1]
     }
 
     /// ∂f/∂x₀ = 4·barrier·x₀(x₀² − 1) + tilt, ∂f/∂x_i = curvature_i·x_i.

@@ -174,6 +174,54 @@ public struct GaussianMixture: Objective {
 
     public func hessian(at x: [Double]) -> [Double] { components.hessian(x) }
 
+    /// ∇²f = Σ_k r_k·(Σ_k⁻¹ − u_k u_kᵀ) + ū ūᵀ at one chain of a tile, with the log-sum-exp
+    /// kept online as in `gradient`: h accumulates Σ exp(ℓ_k − m)·(Σ_k⁻¹ − u_k u_kᵀ) and a
+    /// stack vector Σ exp(ℓ_k − m)·u_k, both rescaled when the running maximum m rises.
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        let d = dimension, componentCount = components.count
+        h.update(repeating: 0, count: d * d)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * d) { buffer in
+            let u = buffer.baseAddress!, mean = u + d
+            mean.update(repeating: 0, count: d)
+            self.components.precisions.withUnsafeBufferPointer { precisions in
+                self.components.means.withUnsafeBufferPointer { means in
+                    var maximum = -Double.infinity, sum = 0.0
+                    for k in 0..<componentCount {
+                        let p = precisions.baseAddress! + k * d * d, mu = means.baseAddress! + k * d
+                        var quadratic = 0.0
+                        for i in 0..<d {
+                            var s = 0.0
+                            for j in 0..<d { s += p[i * d + j] * (x[j * stride + chain] - mu[j]) }
+                            u[i] = s
+                            quadratic += (x[i * stride + chain] - mu[i]) * s
+                        }
+                        let l = self.components.logNormalizers[k] - 0.5 * quadratic
+                        let weight: Double
+                        if l > maximum {
+                            let rescale = exp(maximum - l)
+                            for e in 0..<(d * d) { h[e] *= rescale }
+                            for i in 0..<d { mean[i] *= rescale }
+                            sum = sum * rescale + 1
+                            maximum = l
+                            weight = 1
+                        } else {
+                            weight = exp(l - maximum)
+                            sum += weight
+                        }
+                        if weight == 0 { continue }
+                        for i in 0..<d {
+                            mean[i] += weight * u[i]
+                            for j in 0..<d { h[i * d + j] += weight * (p[i * d + j] - u[i] * u[j]) }
+                        }
+                    }
+                    let inverse = 1 / sum
+                    for i in 0..<d { mean[i] *= inverse }
+                    for i in 0..<d { for j in 0..<d { h[i * d + j] = h[i * d + j] * inverse + mean[i] * mean[j] } }
+                }
+            }
+        }
+    }
+
     /// Per chain, with scalar loops over components and coordinates and the log-sum-exp kept
     /// online: a running maximum m of ℓ_k, the running sum s = Σ exp(ℓ_k − m), and the chain's
     /// gradient column accumulating Σ exp(ℓ_k − m)·u_k, all rescaled when m rises. u_k is

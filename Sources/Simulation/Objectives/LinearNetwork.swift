@@ -73,6 +73,33 @@ public struct LinearNetwork: Objective {
         return h
     }
 
+    /// The same Hessian at one chain of a tile, in O(d²): Π_{k≠i} x_k = P_i·S_{i+1} from prefix
+    /// products P and suffix products S (on the stack), and Π_{k∉{i,j}} x_k for j > i as
+    /// P_i·(x_{i+1}⋯x_{j−1})·S_{j+1} with the middle product grown along j.
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        let d = dimension
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * (d + 1)) { buffer in
+            let prefix = buffer.baseAddress!, suffix = prefix + (d + 1)
+            prefix[0] = 1
+            for i in 0..<d { prefix[i + 1] = prefix[i] * x[i * stride + chain] }
+            suffix[d] = 1
+            for i in Swift.stride(from: d - 1, through: 0, by: -1) { suffix[i] = suffix[i + 1] * x[i * stride + chain] }
+            let r = prefix[d] - target
+            for i in 0..<d {
+                let others = prefix[i] * suffix[i + 1]
+                h[i * d + i] = others * others
+                var middle = 1.0
+                for j in (i + 1)..<Swift.max(i + 1, d) {
+                    let othersJ = prefix[j] * suffix[j + 1]
+                    let hij = others * othersJ + r * (prefix[i] * middle * suffix[j + 1])
+                    h[i * d + j] = hij
+                    h[j * d + i] = hij
+                    middle *= x[j * stride + chain]
+                }
+            }
+        }
+    }
+
     /// ∂f/∂x_i = r·Π_{k≠i} x_k, without division and without scratch: the gradient rows first
     /// hold the prefix products P_{i+1} = x₀⋯x_i, the last one becomes the residual r, and a
     /// backward sweep turns each adjacent pair (P_i, c_i) — c_i = r·x_{i+1}⋯x_{d−1} — into

@@ -14,4 +14,25 @@ public protocol Objective: Sendable {
     func gradient(
         _ x: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>, stride: Int, count: Int
     )
+    /// h[i·d + j] = ∂²f/∂x_i∂x_j at chain `chain` of a tile (coordinate k at x[k·stride + chain]),
+    /// row-major d×d, every entry written. For the hot path of state-dependent noise: it
+    /// neither allocates nor shares mutable state (scratch, if any, is on the stack).
+    func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>)
+}
+
+/// A landscape whose Hessian is diagonal everywhere, each diagonal entry a function of its
+/// own coordinate (Rastrigin, Styblinski–Tang, the double well): state-dependent noise then
+/// costs O(d) per chain instead of a d×d factorisation.
+public protocol SeparableObjective: Objective {
+    /// ∂²f/∂x_k² where coordinate k has the value xk.
+    func curvature(coordinate k: Int, at xk: Double) -> Double
+}
+
+extension SeparableObjective {
+    /// The diagonal Hessian from `curvature`.
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        let d = dimension
+        h.update(repeating: 0, count: d * d)
+        for k in 0..<d { h[k * d + k] = curvature(coordinate: k, at: x[k * stride + chain]) }
+    }
 }

@@ -24,6 +24,10 @@ public struct Quadratic: Objective {
 
     public func hessian(at x: [Double]) -> [Double] { hessian }
 
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        hessian.withUnsafeBufferPointer { h.update(from: $0.baseAddress!, count: dimension * dimension) }
+    }
+
     public func gradient(
         _ x: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>, stride: Int, count: Int
     ) {

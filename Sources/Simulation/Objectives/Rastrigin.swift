@@ -16,7 +16,7 @@ import Darwin
 /// - Parameters:
 ///   - dimension: d ≥ 1.
 ///   - amplitude: A, default 10; must be ≥ 0 (for A < 0 the origin would not be the minimum).
-public struct Rastrigin: Objective {
+public struct Rastrigin: SeparableObjective {
     public let dimension: Int
     public let amplitude: Double
     /// The global minimiser, the origin.
@@ -48,6 +48,12 @@ public struct Rastrigin: Objective {
             h[i * d + i] = 2 + 4 * Double.pi * Double.pi * amplitude * cos(2 * Double.pi * Self.reduced(x[i]))
         }
         return h
+    }
+
+    /// ∂²f/∂x_k² = 2 + 4π²A·cos(2π·x_k).
+    @inline(__always)
+    public func curvature(coordinate k: Int, at xk: Double) -> Double {
+        2 + 4 * Double.pi * Double.pi * amplitude * cos(2 * Double.pi * Self.reduced(xk))
     }
 
     /// ∂f/∂x_i = 2x_i + 2πA·sin(2π·x_i).

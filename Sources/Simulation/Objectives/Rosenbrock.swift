@@ -55,6 +55,19 @@ public struct Rosenbrock: Objective {
         return h
     }
 
+    /// The tridiagonal Hessian of `tridiagonalHessian` at one chain of a tile.
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        let d = dimension, b = b
+        h.update(repeating: 0, count: d * d)
+        for i in 0..<(d - 1) {
+            let xi = x[i * stride + chain], next = x[(i + 1) * stride + chain]
+            h[i * d + i] += 12 * b * xi * xi - 4 * b * next + 2
+            h[(i + 1) * d + i + 1] += 2 * b
+            h[i * d + i + 1] = -4 * b * xi
+            h[(i + 1) * d + i] = -4 * b * xi
+        }
+    }
+
     /// ∂f/∂x_i = −4b·x_i·(x_{i+1} − x_i²) − 2(a − x_i)  [i < d−1]  + 2b·(x_i − x_{i−1}²)  [i > 0],
     /// one coordinate row at a time across the chains.
     public func gradient(

@@ -4,7 +4,7 @@
 /// coordinate, f ≈ −39.16617·d) and x₊ ≈ 2.746803, the outer roots of 4x³ − 32x + 5.
 ///
 /// - Parameter dimension: d ≥ 1.
-public struct StyblinskiTang: Objective {
+public struct StyblinskiTang: SeparableObjective {
     public let dimension: Int
     /// The global minimiser (x₋, …, x₋), x₋ the root of 4x³ − 32x + 5 in [−4, −2.5], found by
     /// safeguarded Newton to machine precision.
@@ -37,6 +37,10 @@ public struct StyblinskiTang: Objective {
         for i in 0..<d { h[i * d + i] = 6 * x[i] * x[i] - 16 }
         return h
     }
+
+    /// ∂²f/∂x_k² = 6x_k² − 16.
+    @inline(__always)
+    public func curvature(coordinate k: Int, at xk: Double) -> Double { 6 * xk * xk - 16 }
 
     /// ∂f/∂x_i = 2x_i³ − 16x_i + 5/2.
     public func gradient(

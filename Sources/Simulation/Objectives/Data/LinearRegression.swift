@@ -5,7 +5,7 @@
 /// refined). Streamed data: the population objective f(x) = ½(x − w)ᵀS(x − w) + ½σ² with
 /// S = diag(featureScales²) and x* = w. Either way ∇f(x) = Ax − b (S and Sw for a stream),
 /// so the full-batch gradient costs O(d²) per chain whatever n is; the minibatch gradients
-/// are `MinibatchNoise`.
+/// are `MinibatchNoise` (`LinearRegression+Examples`).
 public struct LinearRegression: Objective {
     public let data: RegressionData
     public let dimension: Int
@@ -95,6 +95,10 @@ public struct LinearRegression: Objective {
     }
 
     public func hessian(at x: [Double]) -> [Double] { secondMoment }
+
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        secondMoment.withUnsafeBufferPointer { h.update(from: $0.baseAddress!, count: dimension * dimension) }
+    }
 
     /// g = Ax − b per chain.
     public func gradient(

@@ -46,6 +46,16 @@ public struct ExpressionObjective: Objective {
 
     public func hessian(at x: [Double]) -> [Double] { program.secondOrder(at: x).hessian }
 
+    /// Second-order forward mode with the jet stack on the thread's stack.
+    public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
+        let d = dimension
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: program.secondOrderScratch) { buffer in
+            let stack = buffer.baseAddress!
+            program.secondOrder(x, stride: stride, chain: chain, stack: stack)
+            h.update(from: stack + 1 + d, count: d * d)
+        }
+    }
+
     public func gradient(
         _ x: UnsafePointer<Double>, into g: UnsafeMutablePointer<Double>, stride: Int, count: Int
     ) {

@@ -8,9 +8,24 @@ extension ExpressionProgram {
     func secondOrder(at x: [Double]) -> (value: Double, gradient: [Double], hessian: [Double]) {
         precondition(x.count == dimension, "point must have \(dimension) coordinates")
         let d = dimension, m = 1 + d + d * d
-        var stack = [Double](repeating: 0, count: depth * m)
-        stack.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
+        var stack = [Double](repeating: 0, count: secondOrderScratch)
+        x.withUnsafeBufferPointer { point in
+            stack.withUnsafeMutableBufferPointer { buffer in
+                secondOrder(point.baseAddress!, stride: 1, chain: 0, stack: buffer.baseAddress!)
+            }
+        }
+        return (stack[0], Array(stack[1...d]), Array(stack[(1 + d)..<m]))
+    }
+
+    /// Doubles of jet stack that `secondOrder` needs: depth·(1 + d + d²).
+    var secondOrderScratch: Int { depth * (1 + dimension + dimension * dimension) }
+
+    /// The second-order pass at one chain of a tile (coordinate k at x[k·stride + chain]),
+    /// without allocating: the jets live in `stack` (`secondOrderScratch` doubles), and the
+    /// result is its first jet — f at stack[0], ∇f at stack[1...d], the row-major Hessian after.
+    func secondOrder(_ x: UnsafePointer<Double>, stride: Int, chain: Int, stack base: UnsafeMutablePointer<Double>) {
+        let d = dimension, m = 1 + d + d * d
+        code.withUnsafeBufferPointer { code in
             var top = base - m
             for instruction in code {
                 switch instruction {
@@ -21,7 +36,7 @@ extension ExpressionProgram {
                 case .variable(let k):
                     top += m
                     top.update(repeating: 0, count: m)
-                    top[0] = x[k]
+                    top[0] = x[k * stride + chain]
                     top[1 + k] = 1
                 case .add:
                     let b = top
@@ -79,6 +94,5 @@ extension ExpressionProgram {
                 }
             }
         }
-        return (stack[0], Array(stack[1...d]), Array(stack[(1 + d)..<m]))
     }
 }
