@@ -10,9 +10,8 @@ import XCTest
 /// every acceptance must satisfy the invariants the engine relies on (`FuzzOracle`).
 /// A second test sets every number of every seed config to each extreme value in turn.
 ///
-/// Open issues found outside the fuzz tests' files (`KnownIssue`) are counted, not failed
-/// on: an accepted non-finite objective (K2), and inputs that would trap this process (K3),
-/// which are answered by the executable instead. `FuzzReproducerTests` fails on each of them.
+/// Every input is read in this process: the fixed issues K1–K4 (`FuzzReproducerTests`)
+/// no longer need routing to the executable or counting as known.
 ///
 /// Reproduce one case: `OPTCLOUD_FUZZ_CASE=N swift test … --filter FuzzConfigTests/<test>`
 /// prints its mutations and text. `OPTCLOUD_FUZZ_CASES=M` changes the number of random cases.
@@ -49,17 +48,15 @@ final class FuzzConfigTests: XCTestCase {
     }
 
     struct Tally: CustomStringConvertible {
-        var cases = 0, accepted = 0, rejected = 0, withOverrides = 0, failures = 0, longest = 0, routed = 0
-        var known: [String: Int] = [:]
+        var cases = 0, accepted = 0, rejected = 0, withOverrides = 0, failures = 0, longest = 0
         var kinds: [String: Int] = [:]
         var slowest = (seconds: 0.0, number: -1)
         var start = Date()
 
         var description: String {
             let top = kinds.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            let knownText = known.isEmpty ? "none" : known.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
             return "\(cases) cases (\(withOverrides) with --set), \(accepted) accepted, \(rejected) rejected with a ConfigError, "
-                + "\(routed) answered by the executable instead (K3 suspects), known open issues hit: \(knownText), longest message \(longest) chars, slowest case \(slowest.number) "
+                + "longest message \(longest) chars, slowest case \(slowest.number) "
                 + "\(String(format: "%.2f", slowest.seconds)) s, \(String(format: "%.1f", Date().timeIntervalSince(start))) s; "
                 + "rejections by kind: \(top)"
         }
@@ -87,22 +84,6 @@ final class FuzzConfigTests: XCTestCase {
             }
             let context = "\(input.report)\nfile: \(path)\noverrides: \(overrides.map(\.assignment))"
             if FuzzEnvironment.verbose { print(context) }
-            // An input that would trap this process on an open issue goes to the executable.
-            if let issue = KnownIssue.trapsInProcess(input.bytes) {
-                tally.routed += 1
-                let result = try Optcloud.run(["validate", path] + overrides.map { "--set=\($0.assignment)" }, in: work,
-                                              shellPrefix: FuzzProcessTests.memoryLimit, timeout: FuzzProcessTests.timeout)
-                if result.reason != .exit, KnownIssue.crash(in: result.stderr)?.id == issue.id {
-                    tally.known[issue.id, default: 0] += 1
-                } else {
-                    let complaints = FuzzProcessTests.answerComplaints(result)
-                    if !complaints.isEmpty {
-                        tally.failures += 1
-                        XCTFail("\(complaints.joined(separator: "; "))\n\(result.diagnostic)\n\(context)")
-                    }
-                }
-                continue
-            }
             let caseStart = Date()
             let outcome = FuzzOracle.validate(path: path, overrides: overrides)
             let seconds = Date().timeIntervalSince(caseStart)
@@ -112,10 +93,6 @@ final class FuzzConfigTests: XCTestCase {
             case .accepted(let config, _):
                 tally.accepted += 1
                 let violations = FuzzOracle.invariantViolations(config)
-                if !violations.isEmpty, violations.allSatisfy({ $0.hasPrefix(FuzzOracle.finiteObjective) }) {
-                    tally.known["K2", default: 0] += 1
-                    continue
-                }
                 for violation in violations {
                     tally.failures += 1
                     XCTFail("accepted config violates '\(violation)'\n\(context)")
@@ -163,10 +140,9 @@ enum FuzzOracle {
         case otherError(String)
     }
 
-    /// The in-process answer, or nil when reading the input here would trap this process
-    /// on an open issue (`KnownIssue.trapsInProcess`).
-    static func predict(path: String, bytes: Data, overrides: [ConfigLoader.Override]) -> Outcome? {
-        KnownIssue.trapsInProcess(bytes) == nil ? validate(path: path, overrides: overrides) : nil
+    /// The in-process answer the executable must give.
+    static func predict(path: String, overrides: [ConfigLoader.Override]) -> Outcome {
+        validate(path: path, overrides: overrides)
     }
 
     /// `ConfigLoader.load`, then what `validate` prints.
@@ -183,7 +159,7 @@ enum FuzzOracle {
         }
     }
 
-    /// The invariants whose violation is known issue K2.
+    /// The invariant that objectives are finite (fixed issue K2).
     static let finiteObjective = "a finite objective"
 
     /// What is wrong with the message of a rejection, if anything.

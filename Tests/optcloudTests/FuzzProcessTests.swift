@@ -10,9 +10,8 @@ import XCTest
 ///
 /// The in-process reading of the same file (`FuzzOracle`) predicts the answer: a config it
 /// rejects must give status 2 with exactly its message, a config it accepts status 0 from
-/// `validate` and 0 or 1 from `run` (an input that would trap the test process on an open
-/// issue, `KnownIssue.trapsInProcess`, is only validated, without a prediction). A crash
-/// whose report shows an open `KnownIssue` is counted, not failed on again. `run` cases are sized in-process first: a mutant whose
+/// `validate` and 0 or 1 from `run`. A crash whose report shows an open `KnownIssue` is
+/// counted, not failed on again (there are none open). `run` cases are sized in-process first: a mutant whose
 /// estimated run time exceeds a second (a mutation can turn `steps: 20` into 4294967295) is
 /// validated instead of run, and every process is killed after 60 s (reported as a hang) and
 /// runs under `ulimit -v` (8 GB), so no case can take the machine down.
@@ -38,7 +37,7 @@ final class FuzzProcessTests: XCTestCase {
             let path = work.appendingPathComponent("case.yaml").path
             try input.bytes.write(to: URL(fileURLWithPath: path))
             let assignments = rng.chance(0.1) ? (0..<rng.int(in: 1...2)).map { _ in mutator.randomAssignment(&rng) } : []
-            let expected = FuzzOracle.predict(path: path, bytes: input.bytes, overrides: assignments.map { .init($0) })
+            let expected = FuzzOracle.predict(path: path, overrides: assignments.map { .init($0) })
             let before = FuzzDirectory.listing(work)
             let arguments = ["validate", path] + assignments.map { "--set=\($0)" }
             let result = try Optcloud.run(arguments, in: work, shellPrefix: Self.memoryLimit, timeout: Self.timeout)
@@ -47,18 +46,17 @@ final class FuzzProcessTests: XCTestCase {
             var complaints = Self.answerComplaints(result)
             if FuzzDirectory.listing(work) != before { complaints.append("validate changed the working directory") }
             switch expected {
-            case nil: break
-            case .accepted(_, let resolved)?:
+            case .accepted(_, let resolved):
                 if result.status != 0 { complaints.append("the config is valid in-process but validate exited with \(result.status)") }
                 if result.status == 0, !result.stdout.hasPrefix(resolved) {
                     complaints.append("validate printed something else than the resolved config")
                 }
-            case .rejected(let error)?:
+            case .rejected(let error):
                 let line = "optcloud: error: \(error.description)\n"
                 if result.status != 2 || result.stderr != line {
                     complaints.append("expected status 2 and exactly '\(line.prefix(500))'")
                 }
-            case .otherError(let description)?:
+            case .otherError(let description):
                 complaints.append("in-process the config fails with an error that is not a ConfigError: \(description)")
             }
             try? FileManager.default.removeItem(atPath: path)
@@ -81,9 +79,9 @@ final class FuzzProcessTests: XCTestCase {
             var rng = SplitMix64.forCase(number, stream: Self.runStream ^ 0xFF)
             let path = work.appendingPathComponent("case.yaml").path
             try input.bytes.write(to: URL(fileURLWithPath: path))
-            let expected = FuzzOracle.predict(path: path, bytes: input.bytes, overrides: [])
-            var command = expected == nil ? "validate" : "run"
-            if case .accepted(let config, _)? = expected {
+            let expected = FuzzOracle.predict(path: path, overrides: [])
+            var command = "run"
+            if case .accepted(let config, _) = expected {
                 let estimate = ResourceEstimate(config, threads: 1)
                 let work = Double(config.optimizers.count) * Double(config.chains) * Double(config.steps) * Double(config.dimension)
                 if estimate.seconds > 1 || work > 3e7 || estimate.bytes > 1e9 {
@@ -109,8 +107,7 @@ final class FuzzProcessTests: XCTestCase {
             var complaints = Self.answerComplaints(result)
             let after = FuzzDirectory.listing(work)
             switch expected {
-            case nil: break
-            case .accepted(let config, _)?:
+            case .accepted(let config, _):
                 let memoryRefusal = result.status == 2 && result.stderr.contains("of memory but")
                 if command == "validate", result.status != 0 {
                     complaints.append("the config is valid in-process but validate exited with \(result.status)")
@@ -121,12 +118,12 @@ final class FuzzProcessTests: XCTestCase {
                     let out = useOut ? "out" : "output/\(config.name)"
                     if !after.contains("\(out)/summary.json") { complaints.append("run succeeded without writing \(out)/summary.json") }
                 }
-            case .rejected(let error)?:
+            case .rejected(let error):
                 let line = "optcloud: error: \(error.description)\n"
                 if result.status != 2 || result.stderr != line {
                     complaints.append("expected status 2 and exactly '\(line.prefix(500))'")
                 }
-            case .otherError(let description)?:
+            case .otherError(let description):
                 complaints.append("in-process the config fails with an error that is not a ConfigError: \(description)")
             }
             if result.status != 0, let left = Self.leftBehind(before: before, after: after, in: work) {

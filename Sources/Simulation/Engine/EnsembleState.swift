@@ -84,7 +84,7 @@ final class EnsembleState: @unchecked Sendable {
     /// Histogram ranges from the ensemble at the end of burn-in: per coordinate the union of
     /// [min − w/4, max + w/4] (w = max − min) and mean ± 6 sd; ±1 around the value when the
     /// ensemble is a single point.
-    func histogramRanges(minimum: [Double]) -> [ClosedRange<Double>] {
+    func histogramRanges(minimum: [Double], countingBins: Int) -> [ClosedRange<Double>] {
         (0..<dimension).map { k in
             var lo = Double.infinity, hi = -Double.infinity, sum = 0.0, sumSquares = 0.0, n = 0.0
             for tiles in groupTiles {
@@ -103,8 +103,19 @@ final class EnsembleState: @unchecked Sendable {
             if width == 0 || !width.isFinite { return (lo - 1)...(lo + 1) }
             let lower = Swift.min(lo - width / 4, mean - 6 * sd)
             let upper = Swift.max(hi + width / 4, mean + 6 * sd)
-            return lower...upper
+            return Self.resolvable(lower...upper, bins: countingBins)
         }
+    }
+
+    /// The range widened (about its centre) to at least 4 ulps per counting bin: a cloud
+    /// narrower than that (e.g. lr = 5e-324) is quantised to a few doubles anyway, and a
+    /// narrower range would make the bin scale 1/width infinite.
+    static func resolvable(_ range: ClosedRange<Double>, bins: Int) -> ClosedRange<Double> {
+        let magnitude = Swift.max(Swift.abs(range.lowerBound), Swift.abs(range.upperBound))
+        let minimumWidth = Swift.max(Double.leastNormalMagnitude * 0x1p60, 4 * Double(bins) * magnitude.ulp)
+        guard !(range.upperBound - range.lowerBound >= minimumWidth) else { return range }
+        let centre = range.lowerBound / 2 + range.upperBound / 2
+        return (centre - minimumWidth / 2)...(centre + minimumWidth / 2)
     }
 
     func result(moments: [GroupMoments], histograms: HistogramCounts, shift: [Double]) -> CloudAccumulation {

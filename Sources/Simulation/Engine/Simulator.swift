@@ -52,7 +52,8 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         }
         if progress?.isCancelled == true { return nil }
 
-        let ranges = plan.histograms.ranges ?? state.histogramRanges(minimum: objective.minimum)
+        let ranges = plan.histograms.ranges.map { $0.map { EnsembleState.resolvable($0, bins: plan.histograms.countingBins) } }
+            ?? state.histogramRanges(minimum: objective.minimum, countingBins: plan.histograms.countingBins)
         var moments = [GroupMoments](repeating: GroupMoments(dimension: dimension), count: state.layout.groups)
         for s in scratch { s.startRecording(histograms: HistogramCounts(plan: plan.histograms, ranges: ranges)) }
         moments.withUnsafeMutableBufferPointer { slots in

@@ -177,7 +177,7 @@ struct TileAccumulator {
             let xk = x + k * stride
             for c in 0..<n where alive[c] != 0 {
                 let position = (xk[c] - lo) * scale
-                if position < 0 {
+                if !(position >= 0) {
                     row[bins] += 1
                 } else if position >= Double(bins) {
                     row[bins + 1] += 1
