@@ -271,7 +271,7 @@ final class ExpressionObjectiveTests: XCTestCase {
         }
         let expression = try XCTUnwrap(run(try ExpressionObjective(formula: doubleWellFormula, dimension: 2)))
         let builtIn = try XCTUnwrap(run(DoubleWell(barrier: 1, tilt: 0.3, curvatures: [1])))
-        let a = try XCTUnwrap(expression.finalIterates), b = try XCTUnwrap(builtIn.finalIterates)
+        let a = expression.finalIterates, b = builtIn.finalIterates
         XCTAssertEqual(a.count, 512)
         for i in a.indices { XCTAssertEqual(a[i], b[i], accuracy: 1e-9) }
     }

@@ -230,7 +230,7 @@ final class HessianNoiseTests: XCTestCase {
                 .run(threads: threads)
         }
         let one = run(1)!, two = run(2)!
-        XCTAssertEqual(one.finalIterates!.map(\.bitPattern), two.finalIterates!.map(\.bitPattern))
+        XCTAssertEqual(one.finalIterates.map(\.bitPattern), two.finalIterates.map(\.bitPattern))
         XCTAssertEqual(one.divergedChains, 0)
     }
 }

@@ -210,9 +210,9 @@ final class MinibatchNoiseTests: XCTestCase {
                                      histograms: HistogramPlan(bins: 10, ranges: nil, pairs: []), samples: .final))
         }
         let one = simulator().run(threads: 1)!, two = simulator().run(threads: 2)!
-        XCTAssertEqual(one.finalIterates!.map(\.bitPattern), two.finalIterates!.map(\.bitPattern))
+        XCTAssertEqual(one.finalIterates.map(\.bitPattern), two.finalIterates.map(\.bitPattern))
         XCTAssertEqual(one.divergedChains, 0)
-        let final = one.finalIterates!
+        let final = one.finalIterates
         let eigenvalues = ObjectiveTestMath.symmetricEigenvalues(o.secondMoment, order: 3)
         XCTAssertLessThan(pow(1 - 0.2 * eigenvalues[0], 600), 1e-6)
         for k in 0..<3 {

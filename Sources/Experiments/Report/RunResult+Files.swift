@@ -18,8 +18,9 @@ extension RunResult {
             if let all = result.cloud.allIterates {
                 try directory.write("samples_\(result.spec.label).npy",
                                     NPYFile.data(all, shape: [result.cloud.chains, config.recording.draws, d]))
-            } else if let finals = result.cloud.finalIterates {
-                try directory.write("samples_\(result.spec.label).npy", NPYFile.data(finals, shape: [result.cloud.chains, d]))
+            } else if config.samples == .final {
+                try directory.write("samples_\(result.spec.label).npy",
+                                    NPYFile.data(result.cloud.finalIterates, shape: [result.cloud.chains, d]))
             }
         }
         try directory.write("cloud.svg", text: cloudFigure)
@@ -34,12 +35,11 @@ extension RunResult {
         let series: [CloudSeries] = optimizers.map { result in
             let e = result.estimate
             var points: [(x: Double, y: Double)] = []
-            if let finals = result.cloud.finalIterates {
-                let stride = Swift.max(1, result.cloud.chains / 3000)
-                for c in Swift.stride(from: 0, to: result.cloud.chains, by: stride) {
-                    let p = (x: finals[c * d + i], y: finals[c * d + j])
-                    if p.x.isFinite, p.y.isFinite { points.append(p) }
-                }
+            let finals = result.cloud.finalIterates
+            let stride = Swift.max(1, result.cloud.chains / 3000)
+            for c in Swift.stride(from: 0, to: result.cloud.chains, by: stride) {
+                let p = (x: finals[c * d + i], y: finals[c * d + j])
+                if p.x.isFinite, p.y.isFinite { points.append(p) }
             }
             var density: DensityGrid? = nil
             if points.isEmpty, let h = e.histograms2D.first(where: { $0.xIndex == i && $0.yIndex == j }) {

@@ -65,8 +65,10 @@ public struct CloudAccumulation: Sendable {
     public var divergedChains: Int
     /// Step at which each chain diverged (0 = never).
     public var divergenceSteps: [Int]
-    /// [chain·d + k]; NaN for diverged chains. Present for `samples: final` and `all`.
-    public var finalIterates: [Double]?
+    /// [chain·d + k], the last iterate of every chain; NaN for diverged chains. Always
+    /// present (the ensemble state holds it anyway); written to disk for `samples: final`
+    /// and `all`.
+    public var finalIterates: [Double]
     /// [(chain·draws + draw)·d + k]; NaN once a chain has diverged. Present for `samples: all`.
     public var allIterates: [Double]?
     /// [(chain·steps + t − 1)·d + k] for the traced chains, x after update t; NaN once diverged.

@@ -122,17 +122,13 @@ final class EnsembleState: @unchecked Sendable {
         let d = dimension
         var steps = [Int](repeating: 0, count: layout.chains)
         for c in 0..<layout.chains { steps[c] = divergenceStep[c] }
-        var finals: [Double]? = nil
-        if storage != .none {
-            var f = [Double](repeating: .nan, count: layout.chains * d)
-            for tiles in groupTiles {
-                for tile in tiles {
-                    for c in 0..<tile.count where alive[tile.chains.lowerBound + c] != 0 {
-                        for k in 0..<d { f[(tile.chains.lowerBound + c) * d + k] = x[tile.offset * d + k * tile.stride + c] }
-                    }
+        var finals = [Double](repeating: .nan, count: layout.chains * d)
+        for tiles in groupTiles {
+            for tile in tiles {
+                for c in 0..<tile.count where alive[tile.chains.lowerBound + c] != 0 {
+                    for k in 0..<d { finals[(tile.chains.lowerBound + c) * d + k] = x[tile.offset * d + k * tile.stride + c] }
                 }
             }
-            finals = f
         }
         var all: [Double]? = nil
         if let allIterates {
