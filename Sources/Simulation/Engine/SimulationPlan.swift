@@ -82,12 +82,16 @@ public struct SimulationPlan: Sendable {
     public let higherMoments: Bool
     /// The first `traceChains` chains keep every iterate (and the lr of every step).
     public let traceChains: Int
+    public let observation: ObservationPlan
 
     public init(
         chains: Int, recording: RecordingPlan, initial: InitialDistribution,
         divergenceBound: Double = 1e12, histograms: HistogramPlan, samples: SampleStorage = .none,
-        covariance: Bool = true, higherMoments: Bool = true, traceChains: Int = 0
+        covariance: Bool = true, higherMoments: Bool = true, traceChains: Int = 0, observation: ObservationPlan = .none
     ) {
+        precondition(observation.diagnosticChains.allSatisfy { $0 >= 0 && $0 < chains }, "diagnostic chains out of range")
+        precondition(observation.timeseriesSteps.allSatisfy { $0 >= 1 && $0 <= recording.steps }, "timeseries steps out of range")
+        self.observation = observation
         self.chains = chains
         self.recording = recording
         self.initial = initial

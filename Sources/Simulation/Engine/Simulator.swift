@@ -38,44 +38,94 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
 
     var dimension: Int { objective.dimension }
 
-    /// Runs every chain; `progress` (if given) counts chain·steps and can cancel the run,
-    /// in which case nil is returned.
-    public func run(threads: Int, progress: RunProgress? = nil) -> CloudAccumulation? {
+    /// Runs every chain; nil when `progress` cancelled the run.
+    ///
+    /// - Parameters:
+    ///   - threads: worker threads; the result does not depend on it.
+    ///   - progress: counts chain·steps and can cancel the run.
+    ///   - checkpoint: receives each group's snapshot when the group finishes a phase.
+    ///   - resume: snapshots of an earlier, interrupted run of the same simulation; their
+    ///     groups are restored instead of simulated, so the result is bit-identical to an
+    ///     uninterrupted run. Snapshots whose shapes do not fit are ignored (simulated anew).
+    public func run(threads: Int, progress: RunProgress? = nil, checkpoint: (any SimulationCheckpoint)? = nil,
+                    resume: SimulationResume? = nil) -> CloudAccumulation? {
         let state = EnsembleState(simulator: self)
         defer { state.deallocate() }
-        let workers = Swift.max(1, Swift.min(threads, state.layout.groups))
-        let scratch = (0..<workers).map { _ in WorkerScratch(simulator: self, layout: state.layout) }
-        defer { scratch.forEach { $0.deallocate() } }
-
-        parallel(groups: state.layout.groups, workers: workers) { worker, group in
-            self.burnIn(group: group, state: state, scratch: scratch[worker], progress: progress)
+        let groups = state.layout.groups
+        let workers = Swift.max(1, Swift.min(threads, groups))
+        let scratch = (0..<workers).map { _ in
+            WorkerScratch(dimension: dimension, stateVectors: optimizer.stateVectors, basins: state.basinCount,
+                          plan: plan.histograms, layout: state.layout)
         }
-        if progress?.isCancelled == true { return nil }
+        defer { scratch.forEach { $0.deallocate() } }
+        let burnInSnapshots = (resume?.burnIn ?? []).filter { $0.phase == .burnIn && state.fits($0) }
+        var burnedIn = [Bool](repeating: false, count: groups)
+        for snapshot in burnInSnapshots where !burnedIn[snapshot.group] {
+            state.restore(snapshot)
+            burnedIn[snapshot.group] = true
+            progress?.advance(by: snapshot.chains.count * plan.recording.burnIn)
+        }
 
-        let ranges = plan.histograms.ranges.map { $0.map { EnsembleState.resolvable($0, bins: plan.histograms.countingBins) } }
-            ?? state.histogramRanges(minimum: objective.minimum, countingBins: plan.histograms.countingBins)
-        var moments = [GroupMoments](repeating: GroupMoments(dimension: dimension), count: state.layout.groups)
-        for s in scratch { s.startRecording(histograms: HistogramCounts(plan: plan.histograms, ranges: ranges)) }
-        moments.withUnsafeMutableBufferPointer { slots in
-            let slots = SendableBuffer(slots)
-            parallel(groups: state.layout.groups, workers: workers) { worker, group in
-                slots.base[group] = self.record(group: group, state: state, scratch: scratch[worker], progress: progress)
+        let pendingBurnIn = (0..<groups).filter { !burnedIn[$0] }
+        parallel(pendingBurnIn, workers: workers) { worker, group in
+            self.burnIn(group: group, state: state, scratch: scratch[worker], progress: progress)
+            if progress?.isCancelled != true {
+                checkpoint?.completed(state.snapshot(group: group, phase: .burnIn, moments: nil, histograms: nil))
             }
         }
         if progress?.isCancelled == true { return nil }
 
-        var merged = HistogramCounts(plan: plan.histograms, ranges: ranges)
+        let bins = plan.histograms.countingBins
+        let ranges = plan.histograms.ranges.map { $0.map { EnsembleState.resolvable($0, bins: bins) } }
+            ?? state.histogramRanges(countingBins: bins)
+        let centre = state.centre()
+        state.shiftPointer.update(from: centre, count: dimension)
+        var moments = [GroupMoments](repeating: GroupMoments(dimension: dimension, basins: state.basinCount), count: groups)
+        var restored = HistogramCounts(plan: plan.histograms, ranges: ranges)
+        var recorded = [Bool](repeating: false, count: groups)
+        // Recorded groups only count when every group's post-burn-in state came back with them.
+        if burnInSnapshots.count == groups {
+            for snapshot in resume?.recording ?? [] where snapshot.phase == .recording && state.fits(snapshot)
+                && !recorded[snapshot.group] && snapshot.histograms?.ranges == ranges && snapshot.moments != nil
+                && snapshot.centre.map(\.bitPattern) == centre.map(\.bitPattern) {
+                state.restore(snapshot)
+                moments[snapshot.group] = snapshot.moments!
+                restored.add(snapshot.histograms!)
+                recorded[snapshot.group] = true
+                progress?.advance(by: snapshot.chains.count * (plan.recording.steps - plan.recording.burnIn))
+            }
+        }
+        for s in scratch { s.startRecording(histograms: HistogramCounts(plan: plan.histograms, ranges: ranges)) }
+        let pendingRecording = (0..<groups).filter { !recorded[$0] }
+        moments.withUnsafeMutableBufferPointer { slots in
+            let slots = SendableBuffer(slots)
+            parallel(pendingRecording, workers: workers) { worker, group in
+                let result = self.record(group: group, state: state, scratch: scratch[worker], progress: progress)
+                slots.base[group] = result
+                if progress?.isCancelled != true {
+                    checkpoint?.completed(state.snapshot(group: group, phase: .recording, moments: result,
+                                                         histograms: scratch[worker].groupHistograms))
+                }
+            }
+        }
+        if progress?.isCancelled == true { return nil }
+
+        var merged = restored
         for s in scratch { merged.add(s.histograms!) }
-        return state.result(moments: moments, histograms: merged, shift: objective.minimum)
+        let learningRates = state.trace == nil ? nil : (1...plan.recording.steps).map { schedule.learningRate(update: $0) }
+        return state.result(moments: moments, histograms: merged, traceLearningRates: learningRates,
+                            basinMinima: state.basinCount > 0 ? objective.basinMinima : [])
     }
 
-    private func parallel(groups: Int, workers: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
+    /// Hands the groups to the workers, in order, one at a time.
+    private func parallel(_ groups: [Int], workers: Int, _ body: @escaping @Sendable (Int, Int) -> Void) {
+        guard !groups.isEmpty else { return }
         let next = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        DispatchQueue.concurrentPerform(iterations: Swift.min(workers, groups.count)) { worker in
             while true {
-                let group = next.add(1, ordering: .relaxed).oldValue
-                if group >= groups { break }
-                body(worker, group)
+                let index = next.add(1, ordering: .relaxed).oldValue
+                if index >= groups.count { break }
+                body(worker, groups[index])
             }
         }
     }
@@ -85,37 +135,40 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
     private func burnIn(group: Int, state: EnsembleState, scratch: WorkerScratch, progress: RunProgress?) {
         for tile in state.tiles(ofGroup: group) {
             if progress?.isCancelled == true { return }
-            initialize(tile, state: state)
-            advance(tile, from: 1, through: plan.recording.burnIn, state: state, scratch: scratch,
-                    accumulator: nil, progress: progress)
+            initialize(tile, state: state, scratch: scratch)
+            advance(tile, group: group, from: 1, through: plan.recording.burnIn, state: state, scratch: scratch,
+                    accumulator: nil, observe: true, progress: progress)
         }
     }
 
     private func record(group: Int, state: EnsembleState, scratch: WorkerScratch, progress: RunProgress?) -> GroupMoments {
-        var moments = GroupMoments(dimension: dimension)
+        var moments = GroupMoments(dimension: dimension, basins: state.basinCount)
         let recording = plan.recording
+        scratch.startGroup()
         for tile in state.tiles(ofGroup: group) {
             if progress?.isCancelled == true { break }
             scratch.snapshot(tile, state: state)
             var tileMoments = TileAccumulator(scratch: scratch)
             let before = scratch.countDiverged(tile, state: state)
-            advance(tile, from: recording.burnIn + 1, through: recording.steps, state: state, scratch: scratch,
-                    accumulator: &tileMoments, progress: progress)
+            advance(tile, group: group, from: recording.burnIn + 1, through: recording.steps, state: state, scratch: scratch,
+                    accumulator: &tileMoments, observe: true, progress: progress)
             if scratch.countDiverged(tile, state: state) != before {
                 // A chain diverged while being recorded: replay the tile without it, so it
                 // leaves no trace in the cloud. Chains are independent, so the others repeat
-                // their trajectories exactly.
+                // their trajectories exactly. Timeseries and first passages were taken in the
+                // first pass (over the chains alive at each step) and are not taken again.
                 scratch.restore(tile, state: state)
                 tileMoments = TileAccumulator(scratch: scratch)
-                advance(tile, from: recording.burnIn + 1, through: recording.steps, state: state, scratch: scratch,
-                        accumulator: &tileMoments, progress: nil)
+                advance(tile, group: group, from: recording.burnIn + 1, through: recording.steps, state: state,
+                        scratch: scratch, accumulator: &tileMoments, observe: false, progress: nil)
             }
-            tileMoments.merge(into: &moments, histograms: &scratch.histograms!, scratch: scratch)
+            tileMoments.merge(into: &moments, histograms: &scratch.groupHistograms!, scratch: scratch)
         }
+        scratch.finishGroup()
         return moments
     }
 
-    private func initialize(_ tile: Tile, state: EnsembleState) {
+    private func initialize(_ tile: Tile, state: EnsembleState, scratch: WorkerScratch) {
         let d = dimension, stride = tile.stride, n = tile.count
         let x = state.x + tile.offset * d
         switch plan.initial {
@@ -129,12 +182,22 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         optimizer.initializeState(state.optimizerState + tile.offset * d * optimizer.stateVectors,
                                   stride: stride, count: n, dimension: d)
         for c in 0..<n { state.alive[tile.chains.lowerBound + c] = 1 }
+        if let start = state.basinStart, let passage = state.firstPassage {
+            objective.classifyBasins(UnsafePointer(x), stride: stride, count: n, into: scratch.basin)
+            let b = state.basinCount
+            for c in 0..<n {
+                let chain = tile.chains.lowerBound + c
+                start[chain] = scratch.basin[c]
+                passage[chain * b + scratch.basin[c]] = 0
+            }
+        }
     }
 
-    /// Steps first...last of one tile: the specialised hot loop.
+    /// Steps first...last of one tile: the specialised hot loop. `observe` takes the
+    /// timeseries and first passages (not in a replay).
     private func advance(
-        _ tile: Tile, from first: Int, through last: Int, state: EnsembleState, scratch: WorkerScratch,
-        accumulator: UnsafeMutablePointer<TileAccumulator>?, progress: RunProgress?
+        _ tile: Tile, group: Int, from first: Int, through last: Int, state: EnsembleState, scratch: WorkerScratch,
+        accumulator: UnsafeMutablePointer<TileAccumulator>?, observe: Bool, progress: RunProgress?
     ) {
         guard first <= last else { return }
         let d = dimension, stride = tile.stride, n = tile.count, firstChain = tile.chains.lowerBound
@@ -144,11 +207,17 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         let g = scratch.gradient, z = scratch.noise, perChain = scratch.perChain
         let lrs = scratch.learningRates
         let chunk = WorkerScratch.chunk
+        let observation = plan.observation
+        let fdr = observation.fluctuationDissipation && accumulator != nil
+        let basins = state.basinCount
+        let series = observation.timeseriesSteps
+        var nextSeries = observe ? Self.firstIndex(in: series, atLeast: first) : series.count
         var chunkStart = first
         while chunkStart <= last {
             let chunkEnd = Swift.min(last, chunkStart + chunk - 1)
             for t in chunkStart...chunkEnd { lrs[t - chunkStart] = schedule.learningRate(update: t) }
             for t in chunkStart...chunkEnd {
+                let isRecorded = accumulator != nil && plan.recording.isRecorded(t)
                 if N.replacesGradient {
                     g.update(repeating: 0, count: d * stride)
                 } else {
@@ -158,10 +227,12 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                               step: UInt32(truncatingIfNeeded: t), normals: normals, scratch: z)
                 if clipStage == .gradient {
                     clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
+                    if fdr && isRecorded { fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: state, scratch: scratch) }
                     optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
                                      lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
                 } else {
                     // Clip the update Δx = x_new − x_old instead; z is free once the noise is added.
+                    if fdr && isRecorded { fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: state, scratch: scratch) }
                     z.update(from: x, count: d * stride)
                     optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
                                      lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
@@ -172,7 +243,6 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                 checkDivergence(x: x, state: optimizerState, alive: alive, tile: tile, step: t,
                                 state: state, flags: perChain)
                 if let trace = state.trace, firstChain < state.traceChains {
-                    state.traceLearningRates![t - 1] = lrs[t - chunkStart]
                     let steps = plan.recording.steps
                     for c in 0..<Swift.min(n, state.traceChains - firstChain) {
                         let base = ((firstChain + c) * steps + t - 1) * d
@@ -182,7 +252,20 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                         for k in 0..<d { trace[base + k] = onPath ? x[k * stride + c] : .nan }
                     }
                 }
-                if let accumulator, plan.recording.isRecorded(t) {
+                if basins > 0 && (observe || isRecorded) {
+                    objective.classifyBasins(UnsafePointer(x), stride: stride, count: n, into: scratch.basin)
+                    if observe, let passage = state.firstPassage {
+                        for c in 0..<n where alive[c] != 0 {
+                            let slot = (firstChain + c) * basins + scratch.basin[c]
+                            if passage[slot] < 0 { passage[slot] = t }
+                        }
+                    }
+                }
+                if nextSeries < series.count && series[nextSeries] == t {
+                    observeEnsemble(x: x, alive: alive, tile: tile, group: group, index: nextSeries, state: state, scratch: scratch)
+                    nextSeries += 1
+                }
+                if let accumulator, isRecorded {
                     accumulator.pointee.add(x: x, alive: alive, stride: stride, count: n, step: t,
                                             firstChain: firstChain, plan: plan, state: state, scratch: scratch)
                 }
@@ -190,6 +273,63 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
             progress?.advance(by: (chunkEnd - chunkStart + 1) * n)
             if progress?.isCancelled == true { return }
             chunkStart = chunkEnd + 1
+        }
+    }
+
+    /// The index of the first of the ascending `steps` that is ≥ t.
+    private static func firstIndex(in steps: [Int], atLeast t: Int) -> Int {
+        var lo = 0, hi = steps.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if steps[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Keeps x_{t−1} and (x_{t−1} − shift)·g_t per chain before the update.
+    @inline(__always)
+    private func fluctuationTerms(x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, stride: Int,
+                                  count n: Int, state: EnsembleState, scratch: WorkerScratch) {
+        let d = dimension
+        scratch.previous.update(from: x, count: d * stride)
+        let dots = scratch.fdrDot, shift = state.shiftPointer
+        for c in 0..<n { dots[c] = 0 }
+        for k in 0..<d {
+            let xk = x + k * stride, gk = g + k * stride, m = shift[k]
+            for c in 0..<n { dots[c] += (xk[c] - m) * gk[c] }
+        }
+    }
+
+    /// Adds one tile's alive chains to group `group`'s timeseries record `index`. Expects
+    /// `scratch.basin` to hold the tile's basins when basins are tracked.
+    private func observeEnsemble(x: UnsafeMutablePointer<Double>, alive: UnsafeMutablePointer<Double>, tile: Tile, group: Int,
+                                 index: Int, state: EnsembleState, scratch: WorkerScratch) {
+        let d = dimension, stride = tile.stride, n = tile.count
+        let layout = state.timeseriesLayout
+        let record = state.timeseries + (group * plan.observation.timeseriesSteps.count + index) * layout.width
+        let minimum = state.minimumPointer, y = scratch.centered, values = scratch.values
+        objective.values(UnsafePointer(x), stride: stride, count: n, into: values)
+        for k in 0..<d {
+            for c in 0..<n { y[k * stride + c] = x[k * stride + c] - minimum[k] }
+        }
+        for c in 0..<n where alive[c] != 0 {
+            record[layout.alive] += 1
+            record[layout.loss] += values[c]
+            var distance2 = 0.0
+            for k in 0..<d {
+                let v = y[k * stride + c]
+                distance2 += v * v
+                record[layout.sum(k)] += v
+                record[layout.square(k)] += v * v
+            }
+            record[layout.distance] += distance2.squareRoot()
+            for j in 0..<layout.directions {
+                let u = state.directions + j * d
+                var projection = 0.0
+                for k in 0..<d { projection += u[k] * y[k * stride + c] }
+                record[layout.direction(j)] += projection * projection
+            }
+            if layout.basins > 0 { record[layout.basin(scratch.basin[c])] += 1 }
         }
     }
 

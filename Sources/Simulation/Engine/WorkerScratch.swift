@@ -5,54 +5,72 @@ final class WorkerScratch: @unchecked Sendable {
     let dimension: Int
     let stateVectors: Int
     let tileSize: Int
+    let basins: Int
     let plan: HistogramPlan
     let gradient: UnsafeMutablePointer<Double>
     let noise: UnsafeMutablePointer<Double>
     let perChain: UnsafeMutablePointer<Double>
     let learningRates: UnsafeMutablePointer<Double>
     let centered: UnsafeMutablePointer<Double>
+    /// x before the update, and (x_{t−1} − shift)·g_t per chain: the fluctuation–dissipation terms.
+    let previous: UnsafeMutablePointer<Double>
+    let fdrDot: UnsafeMutablePointer<Double>
+    /// f per chain (timeseries) and the basin of every chain of the tile.
+    let values: UnsafeMutablePointer<Double>
+    let basin: UnsafeMutablePointer<Int>
     // Snapshot of a tile at the start of recording, for the replay after a divergence.
     let savedX: UnsafeMutablePointer<Double>
     let savedState: UnsafeMutablePointer<Double>
     // Tile-local sums; folded into the group only once the tile is known to be clean.
     let tileSums: UnsafeMutablePointer<Double>
+    let tileSumsSize: Int
     let tileCounts: UnsafeMutablePointer<Int>
     let tileCountsSize: Int
-    /// The worker's histogram totals over all the tiles it has processed.
+    /// The worker's histogram totals over all the groups it has finished.
     var histograms: HistogramCounts?
+    /// The counts of the group being recorded.
+    var groupHistograms: HistogramCounts?
     /// Per coordinate: lower end of the counting range and counting bins per unit.
     let histogramLower: UnsafeMutablePointer<Double>
     let histogramScale: UnsafeMutablePointer<Double>
 
-    init<O, N, P>(simulator: Simulator<O, N, P>, layout: ChainLayout) {
-        dimension = simulator.objective.dimension
-        stateVectors = simulator.optimizer.stateVectors
+    init(dimension: Int, stateVectors: Int, basins: Int, plan: HistogramPlan, layout: ChainLayout) {
+        self.dimension = dimension
+        self.stateVectors = stateVectors
+        self.basins = basins
         tileSize = layout.tileSize
-        plan = simulator.plan.histograms
+        self.plan = plan
         let block = tileSize * dimension
-        gradient = .allocate(capacity: block)
-        noise = .allocate(capacity: block)
-        centered = .allocate(capacity: block)
-        perChain = .allocate(capacity: tileSize)
-        learningRates = .allocate(capacity: Self.chunk)
-        savedX = .allocate(capacity: block)
-        savedState = .allocate(capacity: Swift.max(1, block * stateVectors))
-        tileSums = .allocate(capacity: 1 + dimension * (dimension + 3))
+        func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, count))
+            p.initialize(repeating: 0, count: Swift.max(1, count))
+            return p
+        }
+        gradient = buffer(block)
+        noise = buffer(block)
+        centered = buffer(block)
+        previous = buffer(block)
+        perChain = buffer(tileSize)
+        fdrDot = buffer(tileSize)
+        values = buffer(tileSize)
+        basin = .allocate(capacity: tileSize)
+        basin.initialize(repeating: 0, count: tileSize)
+        learningRates = buffer(Self.chunk)
+        savedX = buffer(block)
+        savedState = buffer(block * stateVectors)
+        tileSumsSize = TileAccumulator.size(dimension: dimension, basins: basins)
+        tileSums = buffer(tileSumsSize)
         tileCountsSize = plan.isActive ? dimension * (plan.countingBins + 2) + plan.pairs.count * plan.pairBins * plan.pairBins : 0
         tileCounts = .allocate(capacity: Swift.max(1, tileCountsSize))
-        histogramLower = .allocate(capacity: dimension)
-        histogramScale = .allocate(capacity: dimension)
-        histogramLower.initialize(repeating: 0, count: dimension)
-        histogramScale.initialize(repeating: 0, count: dimension)
-        for p in [gradient, noise, centered, savedX] { p.initialize(repeating: 0, count: block) }
-        perChain.initialize(repeating: 0, count: tileSize)
-        learningRates.initialize(repeating: 0, count: Self.chunk)
-        savedState.initialize(repeating: 0, count: Swift.max(1, block * stateVectors))
+        tileCounts.initialize(repeating: 0, count: Swift.max(1, tileCountsSize))
+        histogramLower = buffer(dimension)
+        histogramScale = buffer(dimension)
     }
 
     func deallocate() {
-        for p in [gradient, noise, centered, perChain, learningRates, savedX, savedState, tileSums,
+        for p in [gradient, noise, centered, previous, perChain, fdrDot, values, learningRates, savedX, savedState, tileSums,
                   histogramLower, histogramScale] { p.deallocate() }
+        basin.deallocate()
         tileCounts.deallocate()
     }
 
@@ -62,6 +80,17 @@ final class WorkerScratch: @unchecked Sendable {
             histogramLower[k] = range.lowerBound
             histogramScale[k] = 1 / (range.upperBound - range.lowerBound)
         }
+    }
+
+    /// Empty counts for the next group.
+    func startGroup() {
+        guard let histograms else { return }
+        groupHistograms = HistogramCounts(plan: histograms.plan, ranges: histograms.ranges)
+    }
+
+    /// Adds the finished group's counts to the worker's totals.
+    func finishGroup() {
+        if let group = groupHistograms { histograms!.add(group) }
     }
 
     func snapshot(_ tile: Tile, state: EnsembleState) {
@@ -94,20 +123,26 @@ struct TileAccumulator {
     private let sums: UnsafeMutablePointer<Double>
     private let counts: UnsafeMutablePointer<Int>
     private let dimension: Int
+    private let basins: Int
 
     init(scratch: WorkerScratch) {
         sums = scratch.tileSums
         counts = scratch.tileCounts
         dimension = scratch.dimension
-        sums.update(repeating: 0, count: 1 + dimension * (dimension + 3))
-        counts.update(repeating: 0, count: scratch.tileCountsSize)
+        basins = scratch.basins
+        sums.update(repeating: 0, count: scratch.tileSumsSize)
+        counts.update(repeating: 0, count: Swift.max(1, scratch.tileCountsSize))
     }
 
-    // Layout of `sums`: [count | sum d | cube d | fourth d | cross d·d].
+    /// Layout of the sums: [count | sum d | cube d | fourth d | cross d·d | fdrCross | fdrStep | basins].
+    static func size(dimension d: Int, basins: Int) -> Int { 1 + d * (d + 3) + 2 + basins }
+
     private var sum: UnsafeMutablePointer<Double> { sums + 1 }
     private var cube: UnsafeMutablePointer<Double> { sums + 1 + dimension }
     private var fourth: UnsafeMutablePointer<Double> { sums + 1 + 2 * dimension }
     private var cross: UnsafeMutablePointer<Double> { sums + 1 + 3 * dimension }
+    private var fdr: UnsafeMutablePointer<Double> { sums + 1 + dimension * (dimension + 3) }
+    private var basinCounts: UnsafeMutablePointer<Double> { sums + 3 + dimension * (dimension + 3) }
 
     @inline(__always)
     mutating func add(
@@ -151,13 +186,43 @@ struct TileAccumulator {
                 }
             }
         }
+        if plan.observation.fluctuationDissipation {
+            let before = scratch.previous, dots = scratch.fdrDot
+            var crossSum = 0.0, stepSum = 0.0
+            for c in 0..<n where alive[c] != 0 {
+                var step2 = 0.0
+                for k in 0..<d {
+                    let delta = x[k * stride + c] - before[k * stride + c]
+                    step2 += delta * delta
+                }
+                crossSum += dots[c]
+                stepSum += step2
+            }
+            fdr[0] += crossSum
+            fdr[1] += stepSum
+        }
+        if basins > 0 {
+            for c in 0..<n where alive[c] != 0 { basinCounts[scratch.basin[c]] += 1 }
+        }
         if scratch.plan.isActive { addHistograms(x: x, alive: alive, stride: stride, count: n, scratch: scratch) }
+        let draw = (t - state.recording.burnIn) / state.recording.thin - 1
         if let all = state.allIterates {
             let draws = state.recording.draws
-            let draw = (t - state.recording.burnIn) / state.recording.thin - 1
             for c in 0..<n {
                 let base = ((firstChain + c) * draws + draw) * d
                 for k in 0..<d { all[base + k] = alive[c] != 0 ? x[k * stride + c] : .nan }
+            }
+        }
+        if let slots = state.diagnosticSlot, let stored = state.diagnosticDraws, (draw + 1) % plan.observation.diagnosticStride == 0 {
+            let kept = (draw + 1) / plan.observation.diagnosticStride - 1
+            if kept < state.diagnosticDrawsPerChain {
+                let perChain = state.diagnosticDrawsPerChain
+                for c in 0..<n {
+                    let slot = slots[firstChain + c]
+                    if slot < 0 { continue }
+                    let base = (slot * perChain + kept) * d
+                    for k in 0..<d { stored[base + k] = alive[c] != 0 ? x[k * stride + c] : .nan }
+                }
             }
         }
     }
@@ -202,7 +267,7 @@ struct TileAccumulator {
         }
     }
 
-    /// Adds this tile's sums to its group (fixed order) and its counts to the worker's histograms.
+    /// Adds this tile's sums to its group (fixed order) and its counts to the group's histograms.
     func merge(into moments: inout GroupMoments, histograms: inout HistogramCounts, scratch: WorkerScratch) {
         let d = dimension
         moments.count += sums[0]
@@ -212,6 +277,9 @@ struct TileAccumulator {
             moments.fourth[k] += fourth[k]
         }
         for i in 0..<(d * d) { moments.cross[i] += cross[i] }
+        moments.fdrCross += fdr[0]
+        moments.fdrStep += fdr[1]
+        for b in 0..<basins { moments.basinCounts[b] += basinCounts[b] }
         guard histograms.plan.isActive else { return }
         let bins = histograms.plan.countingBins
         for k in 0..<d {

@@ -19,6 +19,9 @@ public struct DoubleWell: SeparableObjective {
     public let minimum: [Double]
     /// Every well, in increasing x₀: both when the tilt leaves two, otherwise the single one.
     public let localMinima: [[Double]]
+    /// x₀ of the barrier top between two wells (the middle root of ∂f/∂x₀); with one well,
+    /// −∞ or +∞ on the side where the missing well would be.
+    public let barrierTop: Double
 
     public init(barrier: Double = 1, tilt: Double = 0, curvatures: [Double]) {
         precondition(barrier > 0 && barrier.isFinite, "DoubleWell needs a finite barrier > 0")
@@ -40,6 +43,11 @@ public struct DoubleWell: SeparableObjective {
         var wells: [Double] = []
         if q + critical > 0 { wells.append(NewtonMinimizer.root(between: -reach, and: -edge, cubic)) }
         if q - critical < 0 { wells.append(NewtonMinimizer.root(between: edge, and: reach, cubic)) }
+        if wells.count == 2 {
+            barrierTop = NewtonMinimizer.root(between: -edge, and: edge, cubic)
+        } else {
+            barrierTop = q > 0 ? Double.infinity : -Double.infinity
+        }
         let rest = [Double](repeating: 0, count: curvatures.count)
         localMinima = wells.map { [$0] + rest }
         let height: (Double) -> Double = { x in barrier * (x * x - 1) * (x * x - 1) + tilt * x }

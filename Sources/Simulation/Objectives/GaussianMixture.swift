@@ -37,6 +37,9 @@ public struct GaussianMixture: Objective {
     public let localMinima: [[Double]]
 
     private let components: Components
+    /// The index into `localMinima` of the mode each component's mean descends to.
+    let componentBasins: [Int]
+    var componentCount: Int { components.count }
 
     /// Why a mixture cannot be built.
     public enum ParameterError: Error, Equatable, CustomStringConvertible {
@@ -146,6 +149,7 @@ public struct GaussianMixture: Objective {
             (0..<d).reduce(scale) { Swift.max($0, precisions[k * d * d + $1 * d + $1]) }
         }
         var found: [NewtonMinimizer.Result] = []
+        var reached = [Int?](repeating: nil, count: count)
         for k in 0..<count {
             let result = NewtonMinimizer.minimize(
                 from: means[k], value: components.value, gradient: components.gradient,
@@ -153,13 +157,25 @@ public struct GaussianMixture: Objective {
             guard let step = result.newtonStep,
                   NewtonMinimizer.norm(step) <= 1e-6 * shortestScale + 1e-12 * NewtonMinimizer.norm(result.x)
             else { continue }
-            let isNew = found.allSatisfy { other in
+            let same = found.firstIndex { other in
                 let gap = NewtonMinimizer.norm(zip(other.x, result.x).map { $0 - $1 })
-                return gap > 1e-5 * shortestScale + 1e-10 * NewtonMinimizer.norm(result.x)
+                return gap <= 1e-5 * shortestScale + 1e-10 * NewtonMinimizer.norm(result.x)
             }
-            if isNew { found.append(result) }
+            if let same {
+                reached[k] = same
+            } else {
+                reached[k] = found.count
+                found.append(result)
+            }
         }
         guard let lowest = found.min(by: { $0.value < $1.value }) else { throw ParameterError.noMinimumFound }
+        // A component whose mean led to no minimum belongs to the nearest one.
+        self.componentBasins = (0..<count).map { k in
+            reached[k] ?? found.indices.min { a, b in
+                NewtonMinimizer.norm(zip(found[a].x, means[k]).map { $0 - $1 })
+                    < NewtonMinimizer.norm(zip(found[b].x, means[k]).map { $0 - $1 })
+            }!
+        }
 
         self.dimension = d
         self.weights = weights
@@ -272,6 +288,24 @@ public struct GaussianMixture: Objective {
                         for i in 0..<d { gc[i &* stride] *= inverse }
                     }
                 }
+            }
+        }
+    }
+
+    /// log(w_k·N(x; μ_k, Σ_k)) at the chain whose coordinate i is x[i·stride].
+    @inline(__always)
+    func componentLogDensity(_ k: Int, _ x: UnsafePointer<Double>, stride: Int) -> Double {
+        let d = dimension
+        return components.precisions.withUnsafeBufferPointer { precisions in
+            components.means.withUnsafeBufferPointer { means in
+                let p = precisions.baseAddress! + k * d * d, mu = means.baseAddress! + k * d
+                var quadratic = 0.0
+                for i in 0..<d {
+                    var u = 0.0
+                    for j in 0..<d { u += p[i * d + j] * (x[j * stride] - mu[j]) }
+                    quadratic += (x[i * stride] - mu[i]) * u
+                }
+                return components.logNormalizers[k] - 0.5 * quadratic
             }
         }
     }

@@ -18,6 +18,31 @@ public protocol Objective: Sendable {
     /// row-major d×d, every entry written. For the hot path of state-dependent noise: it
     /// neither allocates nor shares mutable state (scratch, if any, is on the stack).
     func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>)
+    /// out[c] = f at chain c of a tile, for c < count. For the ensemble time series, a few
+    /// dozen steps per run: not on the per-step path.
+    func values(_ x: UnsafePointer<Double>, stride: Int, count: Int, into out: UnsafeMutablePointer<Double>)
+    /// The local minima whose domains of attraction `classifyBasins` tells apart: at least
+    /// two for a multi-basin landscape, empty otherwise.
+    var basinMinima: [[Double]] { get }
+    /// basin[c] = the index into `basinMinima` of the basin holding chain c of a tile, for
+    /// c < count. Called at every step when basins are tracked: cheap, no allocation.
+    func classifyBasins(_ x: UnsafePointer<Double>, stride: Int, count: Int, into basin: UnsafeMutablePointer<Int>)
+}
+
+extension Objective {
+    public func values(_ x: UnsafePointer<Double>, stride: Int, count: Int, into out: UnsafeMutablePointer<Double>) {
+        var point = [Double](repeating: 0, count: dimension)
+        for c in 0..<count {
+            for k in 0..<dimension { point[k] = x[k * stride + c] }
+            out[c] = value(at: point)
+        }
+    }
+
+    public var basinMinima: [[Double]] { [] }
+
+    public func classifyBasins(_ x: UnsafePointer<Double>, stride: Int, count: Int, into basin: UnsafeMutablePointer<Int>) {
+        for c in 0..<count { basin[c] = 0 }
+    }
 }
 
 /// A landscape whose Hessian is diagonal everywhere, each diagonal entry a function of its

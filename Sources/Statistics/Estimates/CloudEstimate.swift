@@ -42,7 +42,7 @@ public struct CloudEstimate: Sendable {
         dimension = d
         chains = cloud.chains
         divergedChains = cloud.divergedChains
-        minimum = cloud.shift
+        minimum = cloud.minimum
         self.quantileLevels = quantileLevels
         let total = cloud.total
         let n = total.count
@@ -52,9 +52,10 @@ public struct CloudEstimate: Sendable {
         let g = Double(nonEmpty.count)
         let clusterFactor = g > 1 ? g / (g - 1) / (n * n) : .nan
 
-        // y = x − x*: its mean is the bias.
+        // y = x − c, c the accumulation centre (close to the cloud, so the sums are well
+        // conditioned); bias = ȳ + (c − x*), with c − x* exact when they are within a factor 2.
         let meanY = total.sum.map { $0 / n }
-        bias = meanY
+        bias = (0..<d).map { meanY[$0] + (cloud.shift[$0] - cloud.minimum[$0]) }
         mean = zip(meanY, cloud.shift).map { $0 + $1 }
         stderrMean = (0..<d).map { k in
             var s = 0.0

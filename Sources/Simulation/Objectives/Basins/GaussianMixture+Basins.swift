@@ -1,0 +1,21 @@
+extension GaussianMixture {
+    /// Every mode when there are at least two, otherwise none.
+    public var basinMinima: [[Double]] { localMinima.count >= 2 ? localMinima : [] }
+
+    /// The mode of the component with the largest weighted density w_k·N(x; μ_k, Σ_k) at x
+    /// (the largest responsibility). This approximates the domain of attraction of that mode:
+    /// exact in the limit of well-separated components, off near the boundary where the
+    /// components overlap (the saddle between two modes is not where their weighted
+    /// densities are equal). Chosen because an exact descent per chain and step would cost
+    /// more than the step itself.
+    public func classifyBasins(_ x: UnsafePointer<Double>, stride: Int, count: Int, into basin: UnsafeMutablePointer<Int>) {
+        for c in 0..<count {
+            var best = -Double.infinity, arg = 0
+            for k in 0..<componentCount {
+                let l = componentLogDensity(k, x + c, stride: stride)
+                if l > best { best = l; arg = k }
+            }
+            basin[c] = componentBasins[arg]
+        }
+    }
+}
