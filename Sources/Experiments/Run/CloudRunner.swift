@@ -11,9 +11,16 @@ public enum CloudRunner {
     public struct Settings: Sendable {
         public var threads: Int
         public var progress: RunProgress?
-        public init(threads: Int, progress: RunProgress? = nil) {
+        /// Receives every replicate group's snapshot as it finishes a phase.
+        public var checkpoint: (any SimulationCheckpoint)?
+        /// Snapshots of an interrupted run of the same config and optimizer.
+        public var resume: SimulationResume?
+        public init(threads: Int, progress: RunProgress? = nil, checkpoint: (any SimulationCheckpoint)? = nil,
+                    resume: SimulationResume? = nil) {
             self.threads = threads
             self.progress = progress
+            self.checkpoint = checkpoint
+            self.resume = resume
         }
     }
 
@@ -24,18 +31,19 @@ public enum CloudRunner {
         return NormalStream(generator: Philox4x32(seed: seed))
     }
 
-    public static func plan(_ config: RunConfig) -> SimulationPlan {
+    public static func plan(_ config: RunConfig, optimizer index: Int) -> SimulationPlan {
         SimulationPlan(
             chains: config.chains, recording: config.recording, initial: config.initial,
             divergenceBound: config.divergenceBound, histograms: config.histogram, samples: config.samples,
-            traceChains: config.traceChains
+            traceChains: config.traceChains,
+            observation: ObservationChoice.plan(config, optimizer: config.optimizers[index])
         )
     }
 
     /// Simulates optimizer `index` of the config; nil when cancelled.
     public static func simulate(_ config: RunConfig, optimizer index: Int, settings: Settings) -> CloudAccumulation? {
         let job = Job(config: config, spec: config.optimizers[index], normals: normals(config, optimizer: index),
-                      plan: plan(config), settings: settings)
+                      plan: plan(config, optimizer: index), settings: settings)
         switch config.objective {
         case .quadratic(let hessian, let minimum, _):
             let d = minimum.count
@@ -134,7 +142,8 @@ public enum CloudRunner {
         func run<O: Objective, N: GradientNoise, P: Optimizer>(_ objective: O, _ noise: N, _ optimizer: P) -> CloudAccumulation? {
             Simulator(objective: objective, noise: noise, optimizer: optimizer, schedule: spec.schedule.make(baseLR: spec.lr),
                       clip: spec.clip, clipStage: spec.clipStage, normals: normals, plan: plan)
-                .run(threads: settings.threads, progress: settings.progress)
+                .run(threads: settings.threads, progress: settings.progress, checkpoint: settings.checkpoint,
+                     resume: settings.resume)
         }
     }
 }
