@@ -4,7 +4,7 @@ import Experiments
 /// The config file and the options that override its values (shared by run, validate, theory).
 struct ConfigOptions: ParsableArguments {
     @Argument(help: "The config file (YAML or JSON).")
-    var config: String
+    var config: String?
 
     @Option(name: .long, help: "Number of independent chains per optimizer (overrides `chains`).")
     var chains: Int?
@@ -36,7 +36,13 @@ struct ConfigOptions: ParsableArguments {
         return all
     }
 
+    /// For `validate()`: every command but `run --resume` needs the config.
+    func requireConfig() throws {
+        if config == nil { throw ValidationError("Missing expected argument '<config>'") }
+    }
+
     func load() throws -> RunConfig {
-        try ConfigLoader.load(path: config, overrides: overrides)
+        guard let config else { throw ValidationError("Missing expected argument '<config>'") }
+        return try ConfigLoader.load(path: config, overrides: overrides)
     }
 }

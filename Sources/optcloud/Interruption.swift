@@ -2,8 +2,8 @@ import Foundation
 import Simulation
 
 /// Turns SIGINT and SIGTERM into a cancellation of the running simulation, so the run
-/// stops at the next chunk of steps, removes its staging directory and exits 130 or 143
-/// instead of dying half-way.
+/// stops at the next chunk of steps, writes its final checkpoint and the results finished so
+/// far, and exits 130 or 143 instead of dying half-way.
 ///
 /// The signals are blocked in every thread (the mask is inherited) and received by one
 /// dedicated thread with sigwait, so no code runs inside a signal handler.
@@ -52,7 +52,8 @@ final class Interruption: @unchecked Sendable {
     }
 }
 
-/// The run was interrupted by a signal: exit status 128 + signal, nothing written.
+/// The run was interrupted by a signal: exit status 128 + signal; `message` says what was kept.
 struct Interrupted: Error {
     let signal: Int32
+    var message = "nothing was written"
 }

@@ -13,6 +13,8 @@ struct TheoryCommand: ParsableCommand {
     @Option(name: .long, help: "Also write the predictions to this JSON file.")
     var out: String?
 
+    func validate() throws { try options.requireConfig() }
+
     func run() throws {
         let config = try options.load()
         let document = TheoryReport(config).json

@@ -10,6 +10,8 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    func validate() throws { try options.requireConfig() }
+
     func run() throws {
         let config = try options.load()
         print(config.resolved.rendered(), terminator: "")

@@ -14,7 +14,7 @@ func runMain() -> Int32 {
         Terminal.error(error.description)
         return 2
     } catch let interrupted as Interrupted {
-        Terminal.error("interrupted by signal \(interrupted.signal); nothing was written")
+        Terminal.error("interrupted by signal \(interrupted.signal); \(interrupted.message)")
         return 128 + interrupted.signal
     } catch let failure as RunFailure {
         Terminal.error(failure.message)

@@ -111,7 +111,8 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("label_noise_on_logistic", .exact(2), key: "noise.type", ["regression"]),
         BadFile("hessian_noise_negative_scale", .exact(2), key: "noise.scale", ["-0.5", "scale ≥ 0"]),
         BadFile("hessian_noise_dense_too_large", .exact(2), key: "noise.type", ["O(d³)", "dimension ≤ 100"]),
-        BadFile("checkpoint_not_implemented", .exact(6), key: "checkpoint_every", ["not implemented in this version"]),
+        BadFile("checkpoint_every_zero", .exact(6), key: "checkpoint_every", ["1...4294967295"]),
+        BadFile("checkpoint_seconds_negative", .exact(6), key: "checkpoint_seconds", ["0...1e9"]),
         // Combinations that make no sense.
         BadFile("nesterov_without_momentum", .exact(7), key: "optimizers.0.nesterov", ["momentum"]),
         BadFile("clip_norm_and_value", .exact(10), key: "optimizers.0.clip", ["max_norm", "max_value"]),

@@ -5,7 +5,7 @@ import Yams
 public enum ConfigLoader {
     /// A `KEY=VALUE` assignment with a dotted key (`optimizers.0.lr=0.05`, the value read as
     /// YAML) and the command-line option it came from, for error messages.
-    public struct Override: Sendable {
+    public struct Override: Sendable, Equatable {
         public let assignment: String
         public let source: String
         public init(_ assignment: String, source: String = "--set") {

@@ -30,11 +30,12 @@ extension RunConfig {
     init(_ root: ConfigNode, defaultName: String, directory: String) throws {
         if root.isNull { throw root.error("the config is empty", expected: "a mapping with objective, noise and optimizers") }
         let top = try root.mapping(allowed: Self.topLevelKeys)
-        for key in ["checkpoint_every", "checkpoint_seconds"] {
-            if let node = top[key] {
-                throw node.error("checkpointing is not implemented in this version", expected: "no \(key) key")
-            }
+        checkpointEvery = try top["checkpoint_every"].map {
+            try $0.integer("an integer in 1...4294967295 (steps of the whole ensemble)") { $0 >= 1 && $0 <= Int(UInt32.max) }
         }
+        checkpointSeconds = try top["checkpoint_seconds"].map {
+            try $0.finite("a number of seconds in 0...1e9 (0: after every replicate group)") { $0 >= 0 && $0 <= 1e9 }
+        } ?? 60
 
         name = try top["name"].map { try Self.fileSafe($0, what: "a name") } ?? defaultName
         seed = try top["seed"]?.unsigned() ?? 0

@@ -4,6 +4,15 @@ extension RunConfig {
     /// The fully resolved config: every key with its value or default, as `validate`
     /// prints it and summary.json records it.
     public var resolved: JSONValue {
+        guard case .object(var entries) = resolvedSimulation else { return resolvedSimulation }
+        let at = entries.firstIndex { $0.0 == "optimizers" } ?? entries.count
+        entries.insert(contentsOf: [("checkpoint_every", checkpointEvery.map { .integer($0) } ?? .null),
+                                    ("checkpoint_seconds", .number(checkpointSeconds))], at: at)
+        return .object(entries)
+    }
+
+    /// `resolved` without the checkpoint keys: everything the results depend on.
+    public var resolvedSimulation: JSONValue {
         var entries: [(String, JSONValue)] = [
             ("name", .string(name)), ("seed", .unsigned(seed)),
             ("objective", objectiveJSON), ("noise", noiseJSON), ("init", initJSON),

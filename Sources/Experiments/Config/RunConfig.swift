@@ -19,6 +19,10 @@ public struct RunConfig: Sendable {
     public var samples: SampleStorage
     /// Chains whose every iterate is written to trace.csv.
     public var traceChains: Int
+    /// When `run` writes its checkpoint: at least every `checkpointSeconds` seconds [60], and
+    /// every `checkpointEvery` steps of the whole ensemble when given (`CheckpointPolicy`).
+    public var checkpointSeconds: Double
+    public var checkpointEvery: Int?
 
     public var dimension: Int { objective.dimension }
     public var recording: RecordingPlan { RecordingPlan(steps: steps, burnIn: burnIn, thin: thin) }

@@ -7,6 +7,8 @@ extension RunResult {
     /// caller commits).
     public func write(to directory: OutputDirectory) throws {
         try directory.write("summary.json", text: summary.rendered())
+        // An interrupted run with no optimizer finished has nothing else to show.
+        guard !optimizers.isEmpty else { return }
         try directory.write("theory.json", text: theoryDocument.rendered())
         try directory.write("moments.csv", momentsTable.data())
         try directory.write("covariance.csv", covarianceTable.data())

@@ -11,6 +11,11 @@ extension RunResult {
             ("threads", .integer(threads)),
             ("wall_seconds", .number(wallSeconds)),
             ("common_random_numbers", .bool(config.commonRandomNumbers)),
+            ("complete", .bool(interruption == nil)),
+            ("interrupted", interruption.map { i in
+                .object([("signal", .integer(Int(i.signal))), ("optimizer", .string(i.optimizer)),
+                         ("recorded_groups", .integer(i.recordedGroups)), ("groups", .integer(i.groups))])
+            } ?? .null),
             ("optimizers", .array(optimizers.map { result in
                 var summary = result.summary(config: config)
                 if let first = optimizers.first, first.spec.label != result.spec.label, case .object(var entries) = summary {

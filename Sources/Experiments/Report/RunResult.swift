@@ -26,11 +26,27 @@ public struct RunResult: Sendable {
     public let threads: Int
     public let wallSeconds: Double
     public let optimizers: [OptimizerResult]
+    /// Set for the partial results of an interrupted run: `optimizers` are the ones finished.
+    public let interruption: Interruption?
 
-    public init(config: RunConfig, threads: Int, wallSeconds: Double, optimizers: [OptimizerResult]) {
+    /// Where a run stopped: the signal, the optimizer it was simulating and how many of its
+    /// replicate groups had finished recording (their state is in the checkpoint).
+    public struct Interruption: Sendable {
+        public let signal: Int32
+        public let optimizer: String
+        public let recordedGroups: Int
+        public let groups: Int
+        public init(signal: Int32, optimizer: String, recordedGroups: Int, groups: Int) {
+            (self.signal, self.optimizer, self.recordedGroups, self.groups) = (signal, optimizer, recordedGroups, groups)
+        }
+    }
+
+    public init(config: RunConfig, threads: Int, wallSeconds: Double, optimizers: [OptimizerResult],
+                interruption: Interruption? = nil) {
         self.config = config
         self.threads = threads
         self.wallSeconds = wallSeconds
         self.optimizers = optimizers
+        self.interruption = interruption
     }
 }
