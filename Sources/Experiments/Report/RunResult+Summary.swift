@@ -34,7 +34,7 @@ extension RunResult {
             ("optcloud_version", .string(Self.version)),
             ("optimizers", .array(optimizers.map { result in
                 .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
-                         ("theory", result.theory.json(estimate: result.estimate))])
+                         ("theory", result.theory.json(estimate: result.estimate, cloud: result.cloud))])
             })),
         ])
     }
