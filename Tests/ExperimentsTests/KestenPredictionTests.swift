@@ -39,6 +39,7 @@ final class KestenPredictionTests: XCTestCase {
             "{label: cosine, type: sgd, lr: 0.1, schedule: {type: cosine, T_max: 100}}",
             "{label: clipped, type: sgd, lr: 0.1, clip: {max_norm: 1.0}}",
             "{label: unstable, type: sgd, lr: 12.0}",
+            "{label: tiny, type: sgd, lr: 1.0e-8}",
         ])
         let entries = theoryEntries(config)
         // feature_scales 0.5, lr 1.2, B 2: lr·s² = 0.3.
@@ -47,7 +48,7 @@ final class KestenPredictionTests: XCTestCase {
         XCTAssertEqual(value(entries["plain"], "kesten_lyapunov_exponent"),
                        .number(try KestenTailIndex.lyapunovExponent(lr: 0.3, batchSize: 2, featureVariance: 1)))
         XCTAssertNil(value(entries["plain"], "kesten_reason"))
-        for label in ["momentum", "decay", "adam", "cosine", "clipped", "unstable"] {
+        for label in ["momentum", "decay", "adam", "cosine", "clipped", "unstable", "tiny"] {
             XCTAssertEqual(value(entries[label], "kesten_tail_index"), .null, label)
             guard case .string(let reason)? = value(entries[label], "kesten_reason") else { XCTFail("\(label): no reason"); continue }
             XCTAssertFalse(reason.isEmpty, label)
@@ -59,6 +60,14 @@ final class KestenPredictionTests: XCTestCase {
         XCTAssertGreaterThan(lyapunov, 0)
         guard case .string(let reason)? = value(entries["unstable"], "kesten_reason") else { return }
         XCTAssertTrue(reason.contains("no stationary law"), reason)
+        // lr·s² = 2.5e-9 contracts, but α ~ 1/(lr·s²) is beyond the root finder's bracket:
+        // that is not "no stationary law".
+        guard case .string(let tiny)? = value(entries["tiny"], "kesten_reason"),
+              case .number(let contraction)? = value(entries["tiny"], "kesten_lyapunov_exponent") else {
+            return XCTFail("tiny: no reason or exponent")
+        }
+        XCTAssertLessThan(contraction, 0)
+        XCTAssertTrue(tiny.contains("beyond 10⁷"), tiny)
     }
 
     /// Without target or label noise the stationary law is the point x*; with label noise

@@ -59,6 +59,10 @@ struct KestenPrediction {
         do {
             return (try KestenTailIndex.kestenTailIndex(lr: spec.lr, batchSize: batchSize, featureVariance: featureVariance),
                     lyapunov, nil)
+        } catch KestenTailIndex.Failure.notContracting {
+            // The recursion contracts (checked above), but the root finder's bracket stops
+            // at α = 10⁷, which tiny steps exceed (α grows like 1/(lr·s²) as lr → 0).
+            return (nil, lyapunov, "α beyond 10⁷ (lr·s² = \(spec.lr * featureVariance)): no measurable power-law tail")
         } catch {
             return (nil, lyapunov, "\(error)")
         }
