@@ -74,7 +74,7 @@ final class KestenTailTests: XCTestCase {
             guard let cloud = CloudRunner.simulate(config, optimizer: 0, settings: .init(threads: 2)) else {
                 throw Failed(description: "simulation cancelled")
             }
-            guard let hill = TailIndexReport(cloud: cloud).distance else {
+            guard let hill = TailIndexReport(cloud: cloud, minimum: config.objective.minimum).distance else {
                 throw Failed(description: "no Hill estimate for lr \(setting.lr), B \(setting.batchSize)")
             }
             return Outcome(setting: setting, kesten: kesten, hill: hill, divergedChains: cloud.divergedChains)

@@ -6,9 +6,10 @@ import XCTest
 /// summary.json's tail index: Hill's estimator over the final iterates of the non-diverged
 /// chains, and null (never NaN, never a crash) where it cannot be computed.
 final class TailIndexReportTests: XCTestCase {
-    func cloud(_ text: String) throws -> CloudAccumulation {
+    /// The cloud of the config's first optimizer, and x*.
+    func simulate(_ text: String) throws -> (CloudAccumulation, minimum: [Double]) {
         let config = try ConfigLoader.parse(text: text + "\noutput: {samples: none}", file: "tail.yaml")
-        return try XCTUnwrap(CloudRunner.simulate(config, optimizer: 0, settings: .init(threads: 2)))
+        return (try XCTUnwrap(CloudRunner.simulate(config, optimizer: 0, settings: .init(threads: 2))), config.objective.minimum)
     }
 
     func assertAllNull(_ report: TailIndexReport, dimension d: Int, file: StaticString = #filePath, line: UInt = #line) {
@@ -32,7 +33,7 @@ final class TailIndexReportTests: XCTestCase {
     /// Two coordinates: the estimates are those of `HillEstimator` on ‖x − x*‖ and |x_k − x*_k|
     /// of the final iterates, k = ⌈√400⌉ = 20; a diverged chain (NaN) is left out.
     func testHillEstimatesOfTheFinalIterates() throws {
-        var cloud = try cloud("""
+        let (simulated, minimum) = try simulate("""
             objective: {type: quadratic, diagonal: [1.0, 4.0], minimum: [1.0, -2.0]}
             noise: {type: student-t, df: 3, scale: 0.5}
             init: {type: point, at: [0.0, 0.0]}
@@ -41,8 +42,9 @@ final class TailIndexReportTests: XCTestCase {
             burn_in: 30
             optimizers: [{type: sgd, lr: 0.1}]
             """)
+        var cloud = simulated
         func check(_ chains: [Int]) throws {
-            let x = cloud.finalIterates, report = TailIndexReport(cloud: cloud)
+            let x = cloud.finalIterates, report = TailIndexReport(cloud: cloud, minimum: minimum)
             XCTAssertEqual(report.sampleSize, chains.count)
             let distances = chains.map { c in ((x[2 * c] - 1) * (x[2 * c] - 1) + (x[2 * c + 1] + 2) * (x[2 * c + 1] + 2)).squareRoot() }
             let expected = try HillEstimator(distances)
@@ -61,14 +63,14 @@ final class TailIndexReportTests: XCTestCase {
         }
         XCTAssertEqual(cloud.divergedChains, 0)
         try check(Array(0..<400))
-        XCTAssertEqual(TailIndexReport(cloud: cloud).distance?.k, 20)
+        XCTAssertEqual(TailIndexReport(cloud: cloud, minimum: minimum).distance?.k, 20)
         cloud.finalIterates[2 * 7] = .nan
         cloud.finalIterates[2 * 7 + 1] = .nan
         try check(Array(0..<7) + Array(8..<400))
     }
 
     func testTooFewChainsGiveNull() throws {
-        let cloud = try cloud("""
+        let (cloud, minimum) = try simulate("""
             objective: {type: linear-regression, dim: 1, n: stream, weights: [1.0], noise_std: 1.0}
             noise: {type: minibatch, batch_size: 1}
             chains: 4
@@ -76,7 +78,7 @@ final class TailIndexReportTests: XCTestCase {
             burn_in: 10
             optimizers: [{type: sgd, lr: 0.5}]
             """)
-        let report = TailIndexReport(cloud: cloud)
+        let report = TailIndexReport(cloud: cloud, minimum: minimum)
         XCTAssertEqual(report.sampleSize, 4)
         assertAllNull(report, dimension: 1)
     }
@@ -84,7 +86,7 @@ final class TailIndexReportTests: XCTestCase {
     /// noise_std 0 started at x* = w: every gradient is exactly 0, every chain stays at x*,
     /// and the threshold X₍ₖ₊₁₎ = 0.
     func testCloudSittingAtTheMinimumGivesNull() throws {
-        let cloud = try cloud("""
+        let (cloud, minimum) = try simulate("""
             objective: {type: linear-regression, dim: 1, n: stream, weights: [1.0], noise_std: 0.0}
             noise: {type: minibatch, batch_size: 1}
             init: {type: point, at: [1.0]}
@@ -94,7 +96,7 @@ final class TailIndexReportTests: XCTestCase {
             optimizers: [{type: sgd, lr: 0.5}]
             """)
         XCTAssertTrue(cloud.finalIterates.allSatisfy { $0 == 1 })
-        let report = TailIndexReport(cloud: cloud)
+        let report = TailIndexReport(cloud: cloud, minimum: minimum)
         XCTAssertEqual(report.sampleSize, 1000)
         assertAllNull(report, dimension: 1)
     }

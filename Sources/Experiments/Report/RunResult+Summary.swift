@@ -60,7 +60,7 @@ extension OptimizerResult {
             ("covariance_eigenvectors", .matrix(e.eigenvectors, d)),
             ("skewness", .numbers(e.skewness)), ("kurtosis", .numbers(e.kurtosis)),
         ]
-        entries += TailIndexReport(cloud: cloud).summaryEntries
+        entries += TailIndexReport(cloud: cloud, minimum: e.minimum).summaryEntries
         entries.append(("quantiles", .object(e.quantileLevels.enumerated().map { i, level in
             (Self.quantileName(level), .numbers(e.quantiles.map { $0[i] }))
         })))

@@ -7,8 +7,8 @@ import Statistics
 /// One draw per chain: the chains are independent, so the n final iterates are an iid sample
 /// of the law at the last step and the iid standard error α̂/√k holds. The recorded cloud
 /// would not do: its many autocorrelated draws per chain would make α̂/√k far too small.
-/// X = ‖x − x*‖ for the cloud (x* = the objective's minimum, `CloudAccumulation.shift`) and
-/// X = |x_k − x*_k| per coordinate; k = ⌈√n⌉ (`HillEstimator.recommendedK`).
+/// X = ‖x − x*‖ for the cloud and X = |x_k − x*_k| per coordinate, x* the objective's
+/// minimum; k = ⌈√n⌉ (`HillEstimator.recommendedK`).
 ///
 /// An estimate is nil (JSON null) with fewer than `minimumSample` non-diverged chains, when
 /// more than n − k values are 0 (a cloud sitting at x*), or when α̂ is infinite.
@@ -23,9 +23,13 @@ struct TailIndexReport {
     /// The tail of |x_k − x*_k|, one per coordinate.
     let coordinates: [HillEstimator?]
 
-    init(cloud: CloudAccumulation) {
+    /// - Parameters:
+    ///   - cloud: the accumulation, for its final iterates.
+    ///   - minimum: x* (`CloudEstimate.minimum`), passed explicitly because the accumulation's
+    ///     centring `shift` need not be x*.
+    init(cloud: CloudAccumulation, minimum shift: [Double]) {
         let d = cloud.dimension, chains = cloud.chains
-        let iterates = cloud.finalIterates, shift = cloud.shift
+        let iterates = cloud.finalIterates
         let alive = iterates.count == chains * d && shift.count == d
             ? (0..<chains).filter { c in (0..<d).allSatisfy { iterates[c * d + $0].isFinite } } : []
         sampleSize = alive.count

@@ -95,7 +95,7 @@ public struct TheoryComparison: Sendable {
     public func json(estimate: CloudEstimate, cloud: CloudAccumulation) -> JSONValue {
         let d = estimate.dimension
         var entries = predictionEntries(dimension: d)
-        if let kesten { entries += kesten.comparisonEntries(TailIndexReport(cloud: cloud)) }
+        if let kesten { entries += kesten.comparisonEntries(TailIndexReport(cloud: cloud, minimum: estimate.minimum)) }
         guard let theory else { return .object(entries) }
         entries += [
             ("simulated_mean", .numbers(estimate.mean)),
