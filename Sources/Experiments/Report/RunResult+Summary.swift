@@ -39,7 +39,7 @@ extension RunResult {
             ("optcloud_version", .string(Self.version)),
             ("optimizers", .array(optimizers.map { result in
                 .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
-                         ("theory", result.theory.json(estimate: result.estimate))])
+                         ("theory", result.theory.json(estimate: result.estimate, cloud: result.cloud))])
             })),
         ])
     }
@@ -65,6 +65,7 @@ extension OptimizerResult {
             ("covariance_eigenvectors", .matrix(e.eigenvectors, d)),
             ("skewness", .numbers(e.skewness)), ("kurtosis", .numbers(e.kurtosis)),
         ]
+        entries += TailIndexReport(cloud: cloud, minimum: e.minimum).summaryEntries
         entries.append(("quantiles", .object(e.quantileLevels.enumerated().map { i, level in
             (Self.quantileName(level), .numbers(e.quantiles.map { $0[i] }))
         })))

@@ -7,10 +7,14 @@ public struct TheoryComparison: Sendable {
     /// Why there is no prediction, when there is none.
     public let unavailableReason: String?
     public let theory: SGDStationaryTheory?
+    /// The tail index of SGD on streamed 1-D least squares, where the model applies.
+    let kesten: KestenPrediction?
 
     /// The prediction for SGD (any momentum, coupled L2) or SGLD on a quadratic with additive
-    /// Gaussian (or no) noise, constant lr and no clipping.
+    /// Gaussian (or no) noise, constant lr and no clipping; and Kesten's tail index for SGD
+    /// on streamed 1-D linear regression with minibatch noise.
     public init(config: RunConfig, optimizer spec: OptimizerSpec) {
+        kesten = KestenPrediction(config: config, optimizer: spec)
         guard case .quadratic(let hessian, let minimum, _) = config.objective else {
             (unavailableReason, theory) = ("no closed form for this objective", nil); return
         }
@@ -62,8 +66,12 @@ public struct TheoryComparison: Sendable {
     }
 
     /// The prediction alone (what `optcloud theory` prints): availability, stability,
-    /// stationary mean, exact and continuous-time covariance.
+    /// stationary mean, exact and continuous-time covariance; the Kesten tail index.
     public func predictionEntries(dimension d: Int) -> [(String, JSONValue)] {
+        lyapunovEntries(dimension: d) + (kesten?.predictionEntries ?? [])
+    }
+
+    private func lyapunovEntries(dimension d: Int) -> [(String, JSONValue)] {
         guard let theory else {
             return [("available", .bool(false)), ("reason", .string(unavailableReason ?? ""))]
         }
@@ -82,10 +90,12 @@ public struct TheoryComparison: Sendable {
         return entries
     }
 
-    /// The prediction and the simulated cloud's distance to it (theory.json).
-    public func json(estimate: CloudEstimate) -> JSONValue {
+    /// The prediction and the simulated cloud's distance to it (theory.json); the tail index
+    /// from the cloud's final iterates.
+    public func json(estimate: CloudEstimate, cloud: CloudAccumulation) -> JSONValue {
         let d = estimate.dimension
         var entries = predictionEntries(dimension: d)
+        if let kesten { entries += kesten.comparisonEntries(TailIndexReport(cloud: cloud, minimum: estimate.minimum)) }
         guard let theory else { return .object(entries) }
         entries += [
             ("simulated_mean", .numbers(estimate.mean)),
