@@ -127,6 +127,14 @@ public enum ObjectiveSpec: Sendable {
         return try? LinearAlgebra.solve(regularized, hx, n: d)
     }
 
+    /// How many basins runs track (`Objective.basinMinima`; 0 for single-basin landscapes).
+    public var basinCount: Int {
+        switch self {
+        case .quadratic: return 0
+        case .landscape(let landscape, _): return landscape.objective.basinMinima.count
+        }
+    }
+
     /// The Hessian at a point (row-major d×d).
     public func hessian(at x: [Double]) -> [Double] {
         switch self {

@@ -15,17 +15,20 @@ public struct ResourceEstimate {
         // steps (engine and result), with tiles padded to at most 64 chains per group.
         let slots = chains + Double(ChainLayout.maximumGroups * ChainLayout.maximumTileSize)
         let state = slots * d * 8 * 3 + chains * 24
-        // Stored iterates exist in the engine, in the result and as the .npy being written.
-        var samples = 0.0
-        switch config.samples {
-        case .none: break
-        case .final: samples = chains * d * 8 * 2
-        case .all: samples = chains * Double(config.recording.draws) * d * 8 * 3
-        }
+        // Stored iterates exist in the engine, in the result and as the .npy being written;
+        // the final iterates are always kept.
+        var samples = chains * d * 8 * 2
+        if config.samples == .all { samples += chains * Double(config.recording.draws) * d * 8 * 3 }
+        // Observations: the diagnostic draws (within their budget), the timeseries sums and
+        // the first-passage steps, in the engine and in the result.
+        let draws = Swift.min(Double(ObservationChoice.diagnosticValueBudget), chains * Double(config.recording.draws) * d)
+        let basins = Double(config.objective.basinCount)
+        let series = Double(ChainLayout.maximumGroups * 80) * (3 + 3 * d + basins)
+        let observations = (draws + series + chains * (basins + 1)) * 8 * 2
         let histogram = config.histogram
         let counts = d * Double(histogram.countingBins + 2) + Double(histogram.pairs.count * histogram.pairBins * histogram.pairBins)
         let accumulators = Double(threads + 2) * 2 * counts * 8 + Double(ChainLayout.maximumGroups) * (d * d + 4 * d) * 8
-        bytes = state + samples + accumulators + 64 * 1024 * 1024
+        bytes = state + samples + observations + accumulators + 64 * 1024 * 1024
         dominantKey = samples > state ? "output.samples" : "chains"
         // About 30 ns per chain·coordinate·step for the noise, plus d multiply-adds per
         // coordinate for dense matrices, spread over the cores.
