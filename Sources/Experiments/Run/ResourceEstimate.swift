@@ -28,7 +28,10 @@ public struct ResourceEstimate {
         let histogram = config.histogram
         let counts = d * Double(histogram.countingBins + 2) + Double(histogram.pairs.count * histogram.pairBins * histogram.pairBins)
         let accumulators = Double(threads + 2) * 2 * counts * 8 + Double(ChainLayout.maximumGroups) * (d * d + 4 * d) * 8
-        bytes = state + samples + observations + accumulators + 64 * 1024 * 1024
+        // Snapshots waiting to be checkpointed (or read back on --resume): up to one copy of
+        // the chains' state and of the stored samples.
+        let checkpoint = chains * d * 8 * 3 + (config.samples == .all ? chains * Double(config.recording.draws) * d * 8 : 0)
+        bytes = state + samples + observations + checkpoint + accumulators + 64 * 1024 * 1024
         dominantKey = samples > state ? "output.samples" : "chains"
         // About 30 ns per chain·coordinate·step for the noise, plus d multiply-adds per
         // coordinate for dense matrices, spread over the cores.
