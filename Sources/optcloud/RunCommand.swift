@@ -81,6 +81,7 @@ struct RunCommand: ParsableCommand {
                     Terminal.warning("'\(r.spec.label)': \(String(format: "%.2g", f * 100))% of x[\(k)] fell outside the histogram range; set statistics.histogram.range")
                 }
             }
+            for warning in result.warnings { Terminal.warning(warning) }
             print("wrote \(directory.url.path)/")
         }
     }

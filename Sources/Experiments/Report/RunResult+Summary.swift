@@ -25,6 +25,7 @@ extension RunResult {
                 }
                 return summary
             })),
+            ("warnings", .array(warnings.map { .string($0) })),
         ])
     }
 
@@ -34,7 +35,8 @@ extension RunResult {
             ("optcloud_version", .string(Self.version)),
             ("optimizers", .array(optimizers.map { result in
                 .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
-                         ("theory", result.theory.json(estimate: result.estimate))])
+                         ("theory", result.theory.json(estimate: result.estimate)),
+                         ("langevin", result.report.langevinComparison.json(theory: result.report.langevin))])
             })),
         ])
     }
@@ -75,6 +77,7 @@ extension OptimizerResult {
         if let t = theory.theory, let exact = t.covariance {
             entries.append(("theory_covariance_relative_error", .number(TheoryComparison.relativeError(e.covariance, exact))))
         }
+        entries += report.summaryEntries(config: config)
         entries.append(("seconds", .number(seconds)))
         return .object(entries)
     }

@@ -7,6 +7,7 @@ public struct OptimizerResult: Sendable {
     public let cloud: CloudAccumulation
     public let estimate: CloudEstimate
     public let theory: TheoryComparison
+    public let report: CloudReport
     public let seconds: Double
 
     public init(spec: OptimizerSpec, cloud: CloudAccumulation, config: RunConfig, seconds: Double) throws {
@@ -14,6 +15,7 @@ public struct OptimizerResult: Sendable {
         self.cloud = cloud
         self.estimate = try CloudEstimate(cloud)
         self.theory = TheoryComparison(config: config, optimizer: spec)
+        self.report = CloudReport(config: config, optimizer: spec, cloud: cloud, estimate: self.estimate)
         self.seconds = seconds
     }
 }

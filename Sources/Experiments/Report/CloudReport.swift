@@ -1,0 +1,56 @@
+import Simulation
+import Statistics
+
+/// What is reported of one optimizer's cloud beyond its moments (SPEC §6): convergence
+/// diagnostics, tail indices, stationarity, flatness, basins, the fluctuation–dissipation
+/// ratio and the 1-D Langevin theory. Computed once per optimizer; the files and the table
+/// only format it.
+public struct CloudReport: Sendable {
+    /// R̂, ESS, MCSE per coordinate on the diagnostic chains (`ObservationChoice`).
+    public let diagnostics: CloudDiagnostics
+    /// Chains of the run (the subset is drawn from these).
+    public let runChains: Int
+    /// Hill tail index per coordinate (`tailIndices`).
+    public let tailIndex: [Double]
+    public let stationarity: StationarityCheck
+    public let flatness: HessianFlatness
+    public let basins: BasinEstimate?
+    /// Only where `ObservationChoice.fluctuationDissipationApplies`.
+    public let fluctuationDissipation: FluctuationDissipation?
+    public let langevin: LangevinTheory
+    public let langevinComparison: LangevinComparison
+
+    public init(config: RunConfig, optimizer spec: OptimizerSpec, cloud: CloudAccumulation, estimate: CloudEstimate) {
+        let d = cloud.dimension
+        diagnostics = CloudDiagnostics(cloud.diagnostics, dimension: d)
+        runChains = cloud.chains
+        tailIndex = Self.tailIndices(cloud)
+        stationarity = StationarityCheck(cloud.timeseries, directions: ObservationChoice.hessianEigenvectors(config),
+                                         burnIn: config.burnIn)
+        let objective = config.objective
+        var hessianCost: Double?
+        if case .landscape(.logisticRegression(let o), _) = objective { hessianCost = Double(o.data.count * d * d) }
+        flatness = HessianFlatness(mean: estimate.mean, finalIterates: cloud.finalIterates, dimension: d,
+                                   hessianCost: hessianCost) { objective.hessian(at: $0) }
+        basins = BasinEstimate(cloud)
+        if ObservationChoice.fluctuationDissipationApplies(config, spec), case .sgd(let sgd) = spec.rule {
+            fluctuationDissipation = FluctuationDissipation(cloud, lr: spec.lr, momentum: sgd.momentum)
+        } else {
+            fluctuationDissipation = nil
+        }
+        langevin = LangevinTheory(config: config, optimizer: spec)
+        langevinComparison = LangevinComparison(theory: langevin, cloud: cloud, estimate: estimate, basins: basins)
+    }
+
+    /// Hill's α̂ (`HillEstimator`, k = ⌈√n⌉) of |x_k − x*_k| over the final iterates of the
+    /// non-diverged chains, per coordinate; NaN where the estimator has no answer (fewer
+    /// than 2 chains, a zero threshold).
+    public static func tailIndices(_ cloud: CloudAccumulation) -> [Double] {
+        let d = cloud.dimension
+        let alive = (0..<cloud.chains).filter { c in (0..<d).allSatisfy { cloud.finalIterates[c * d + $0].isFinite } }
+        return (0..<d).map { k in
+            let sample = alive.map { Swift.abs(cloud.finalIterates[$0 * d + k] - cloud.minimum[k]) }
+            return (try? HillEstimator(sample).tailIndex) ?? .nan
+        }
+    }
+}
