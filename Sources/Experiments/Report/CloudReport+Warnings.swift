@@ -13,7 +13,12 @@ extension CloudReport {
         var out: [String] = []
         let subset = "\(diagnostics.chains) diagnostic chains × \(diagnostics.drawsPerChain) draws"
         if let (k, r) = Self.extreme(diagnostics.rHat, largest: true), r > Self.rHatLimit {
-            out.append("'\(label)': R̂ = \(Self.format(r)) for x[\(k)] exceeds \(Self.rHatLimit) (\(subset)): the chains have not mixed; run longer (more burn_in or steps)")
+            // Stationary chains of D draws with integrated autocorrelation time τ give split
+            // R̂² ≈ (1 − 1/n)/(1 − τ/n) with n = D/2, i.e. R̂ ≈ 1 + (τ − 1)/D: say how much of
+            // R̂ that explains.
+            let draws = Double(diagnostics.drawsPerChain)
+            let tau = Double(diagnostics.chains) * draws / diagnostics.essBulk[k]
+            out.append("'\(label)': R̂ = \(Self.format(r)) for x[\(k)] exceeds \(Self.rHatLimit) (\(subset)): the chains have not mixed, or their draws are too autocorrelated to show it (autocorrelation time \(Self.format(tau)) draws; stationary chains would give R̂ ≈ 1 + (τ − 1)/draws = \(Self.format(1 + (tau - 1) / draws))); record more steps")
         }
         if let (k, e) = Self.extreme(diagnostics.essBulk, largest: false), e < Self.essLimit {
             out.append("'\(label)': bulk ESS = \(Self.format(e)) for x[\(k)] is below \(Int(Self.essLimit)) (\(subset)): too few effective draws for R̂ and the MCSE to be reliable; record more steps")

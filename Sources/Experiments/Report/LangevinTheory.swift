@@ -153,6 +153,10 @@ public struct LangevinTheory: Sendable {
         let shifted = ContinuityCorrection.shiftedLevel(top, start: start, stepStandardDeviation: (2 * t * lr).squareRoot())
         let corrected = try MeanFirstPassage.meanFirstPassageTime(from: start, to: shifted, reflectingAt: wall, temperature: t,
                                                                   potential: u)
+        // At extreme barrier/T ratios the quadrature underflows (0) instead of overflowing.
+        guard exact > 0, corrected > 0, !exact.isNaN, !corrected.isNaN else {
+            throw Unavailable(reason: "the passage-time integrals are not representable at T_eff = \(t) (barrier/T_eff too large)")
+        }
         let startBasin = start < top ? 0 : 1
         return EscapeTime(start: start, startBasin: startBasin, targetBasin: 1 - startBasin, level: top, reflectingAt: wall,
                           exactSteps: exact / lr, correctedLevel: shifted, correctedSteps: corrected / lr)
