@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
             }
             do {
                 results.append(try OptimizerResult(spec: spec, cloud: cloud, config: config,
-                                                   seconds: Date().timeIntervalSince(optimizerStart)))
+                                                   seconds: Date().timeIntervalSince(optimizerStart), threads: threads))
             } catch {
                 throw RunFailure(message: "statistics of '\(spec.label)' failed: \(error)")
             }

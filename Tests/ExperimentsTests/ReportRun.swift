@@ -9,7 +9,7 @@ func reportRun(_ yaml: String, threads: Int = 2, file: StaticString = #filePath,
     let results = try config.optimizers.indices.map { i in
         let cloud = try XCTUnwrap(CloudRunner.simulate(config, optimizer: i, settings: .init(threads: threads)),
                                   file: file, line: line)
-        return try OptimizerResult(spec: config.optimizers[i], cloud: cloud, config: config, seconds: 0)
+        return try OptimizerResult(spec: config.optimizers[i], cloud: cloud, config: config, seconds: 0, threads: threads)
     }
     return (config, results)
 }

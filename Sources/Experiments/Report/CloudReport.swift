@@ -20,9 +20,12 @@ public struct CloudReport: Sendable {
     public let langevin: LangevinTheory
     public let langevinComparison: LangevinComparison
 
-    public init(config: RunConfig, optimizer spec: OptimizerSpec, cloud: CloudAccumulation, estimate: CloudEstimate) {
+    /// - Parameter threads: for the diagnostics and the flatness average; the results do not
+    ///   depend on it.
+    public init(config: RunConfig, optimizer spec: OptimizerSpec, cloud: CloudAccumulation, estimate: CloudEstimate,
+                threads: Int) {
         let d = cloud.dimension
-        diagnostics = CloudDiagnostics(cloud.diagnostics, dimension: d)
+        diagnostics = CloudDiagnostics(cloud.diagnostics, dimension: d, threads: threads)
         runChains = cloud.chains
         tailIndex = Self.tailIndices(cloud)
         stationarity = StationarityCheck(cloud.timeseries, directions: ObservationChoice.hessianEigenvectors(config),
@@ -31,7 +34,7 @@ public struct CloudReport: Sendable {
         var hessianCost: Double?
         if case .landscape(.logisticRegression(let o), _) = objective { hessianCost = Double(o.data.count * d * d) }
         flatness = HessianFlatness(mean: estimate.mean, finalIterates: cloud.finalIterates, dimension: d,
-                                   hessianCost: hessianCost) { objective.hessian(at: $0) }
+                                   hessianCost: hessianCost, threads: threads) { objective.hessian(at: $0) }
         basins = BasinEstimate(cloud)
         if ObservationChoice.fluctuationDissipationApplies(config, spec), case .sgd(let sgd) = spec.rule {
             fluctuationDissipation = FluctuationDissipation(cloud, lr: spec.lr, momentum: sgd.momentum)

@@ -10,9 +10,9 @@ import Simulation
 /// and ArviZ would make every diagnostic NaN. Every value is NaN when fewer than two chains
 /// or fewer than 4 draws per chain remain (R̂ needs two chains; ArviZ needs 4 draws).
 ///
-/// Coordinates are independent, so they are computed in parallel (each about a second for
-/// 10⁶ draws); each result goes to its own slot, so the values do not depend on the number
-/// of threads.
+/// Coordinates are independent, so they are computed on `threads` threads (each about a
+/// second for 10⁶ draws); each result goes to its own slot, so the values do not depend on
+/// the number of threads.
 public struct CloudDiagnostics: Sendable {
     /// Chains that took part (finite draws only) and the draws of each.
     public let chains: Int
@@ -30,7 +30,8 @@ public struct CloudDiagnostics: Sendable {
     ///   - draws: values[(slot·drawsPerChain + draw)·d + k]; nil when no chain was kept
     ///     (every value NaN).
     ///   - dimension: d.
-    public init(_ draws: DiagnosticDraws?, dimension d: Int) {
+    ///   - threads: ≥ 1.
+    public init(_ draws: DiagnosticDraws?, dimension d: Int, threads: Int) {
         let perChain = draws?.drawsPerChain ?? 0
         let slots = (draws?.chains ?? []).indices.filter { slot in
             guard let draws else { return false }
@@ -45,14 +46,17 @@ public struct CloudDiagnostics: Sendable {
         if let draws, slots.count >= 2 && perChain >= 4 && d > 0 {
             results.withUnsafeMutableBufferPointer { out in
                 let out = DiagnosticSlots(base: out)
-                DispatchQueue.concurrentPerform(iterations: d) { k in
-                    var values = [Double]()
-                    values.reserveCapacity(slots.count * perChain)
-                    for slot in slots {
-                        let base = slot * perChain * d
-                        for j in 0..<perChain { values.append(draws.values[base + j * d + k]) }
+                let workers = Swift.max(1, Swift.min(threads, d))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for k in Swift.stride(from: worker, to: d, by: workers) {
+                        var values = [Double]()
+                        values.reserveCapacity(slots.count * perChain)
+                        for slot in slots {
+                            let base = slot * perChain * d
+                            for j in 0..<perChain { values.append(draws.values[base + j * d + k]) }
+                        }
+                        out.base[k] = try? ConvergenceDiagnostics(draws: values, chains: slots.count, drawsPerChain: perChain)
                     }
-                    out.base[k] = try? ConvergenceDiagnostics(draws: values, chains: slots.count, drawsPerChain: perChain)
                 }
             }
         }

@@ -9,8 +9,8 @@ import Dispatch
 /// regression sums over its examples) fewer points are used; `points` says how many.
 /// Eigenvalues by GSL (gsl_eigen_symmv through `LinearAlgebra`). A Hessian that is not
 /// finite, or whose eigen-decomposition fails, makes the values it enters NaN. The points are
-/// handled in parallel, each into its own slot, and summed in order: the result does not
-/// depend on the thread count.
+/// handled on `threads` threads, each into its own slot, and summed in order: the result does
+/// not depend on the thread count.
 public struct HessianFlatness: Sendable {
     public static let maximumPoints = 2000
     public static let workBudget = 2000.0 * (64 * 64 * 64 + 64 * 64)
@@ -27,8 +27,9 @@ public struct HessianFlatness: Sendable {
     ///   - mean: the cloud mean (d values).
     ///   - finalIterates: candidate points, row-major n × d; rows with a non-finite value are skipped.
     ///   - hessianCost: floating-point operations of one Hessian, default d².
+    ///   - threads: ≥ 1.
     ///   - hessian: H at a point, row-major d×d; must be thread-safe.
-    public init(mean: [Double], finalIterates: [Double], dimension d: Int, hessianCost: Double? = nil,
+    public init(mean: [Double], finalIterates: [Double], dimension d: Int, hessianCost: Double? = nil, threads: Int,
                 hessian: @Sendable ([Double]) -> [Double]) {
         func spectrum(_ x: [Double]) -> (trace: Double, min: Double, max: Double) {
             guard x.allSatisfy(\.isFinite) else { return (.nan, .nan, .nan) }
@@ -52,7 +53,7 @@ public struct HessianFlatness: Sendable {
         var values = [(trace: Double, min: Double, max: Double)](repeating: (0, 0, 0), count: m)
         values.withUnsafeMutableBufferPointer { out in
             let out = FlatnessSlots(base: out)
-            let chunks = Swift.min(m, 64)
+            let chunks = Swift.max(1, Swift.min(m, threads))
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 for i in Swift.stride(from: c, to: m, by: chunks) {
                     let r = finite[i * finite.count / m]
