@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Statistics", "Simulation"]),
         .testTarget(
             name: "optcloudTests",
-            dependencies: ["Experiments", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["Experiments", "Statistics", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")],
             resources: [.copy("Configs")]
         ),
     ],

@@ -16,4 +16,5 @@
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_fft_real.h>
 #include <gsl/gsl_fft_halfcomplex.h>
+#include <gsl/gsl_sf_zeta.h>
 #endif

@@ -128,7 +128,7 @@ struct RunCommand: ParsableCommand {
             }
             do {
                 results.append(try OptimizerResult(spec: spec, cloud: cloud, config: config,
-                                                   seconds: Date().timeIntervalSince(optimizerStart)))
+                                                   seconds: Date().timeIntervalSince(optimizerStart), threads: threads))
             } catch {
                 throw RunFailure(message: "statistics of '\(spec.label)' failed: \(error)")
             }
@@ -163,14 +163,7 @@ struct RunCommand: ParsableCommand {
     private func report(_ result: RunResult, directory: OutputDirectory) {
         guard !quiet else { return }
         print(result.summaryText, terminator: "")
-        for r in result.optimizers where r.cloud.divergedChains > 0 {
-            Terminal.warning("\(r.cloud.divergedChains) of \(r.cloud.chains) chains of '\(r.spec.label)' diverged and are excluded")
-        }
-        for r in result.optimizers {
-            for (k, f) in r.estimate.outsideFraction.enumerated() where f > 0.001 {
-                Terminal.warning("'\(r.spec.label)': \(String(format: "%.2g", f * 100))% of x[\(k)] fell outside the histogram range; set statistics.histogram.range")
-            }
-        }
+        for warning in result.warnings { Terminal.warning(warning) }
         print("wrote \(directory.url.path)/")
     }
 

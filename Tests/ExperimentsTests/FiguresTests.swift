@@ -343,4 +343,50 @@ final class FiguresTests: XCTestCase {
             assertNoNonFinite(svg)
         }
     }
+
+    // MARK: Timeseries figure
+
+    func testTimeseriesIsValidSVGWithLogStepsAndBurnIn() throws {
+        let steps = [1, 2, 5, 10, 50, 100, 500, 1000, 1001, 2000]
+        let panels = [
+            TimeseriesPanel(title: "mean loss", series: [
+                TimeseriesSeries(label: "sgd", steps: steps, values: steps.map { 1 / Double($0) + 0.01 }),
+                TimeseriesSeries(label: "adam & co", steps: steps, values: steps.map { 2 / Double($0) + 0.02 }),
+            ]),
+            TimeseriesPanel(title: "covariance trace", series: [
+                TimeseriesSeries(label: "sgd", steps: steps, values: steps.map { -0.5 + Double($0) / 2000 }),
+                TimeseriesSeries(label: "adam & co", steps: steps, values: steps.map { _ in 0.3 }),
+            ]),
+        ]
+        let svg = Figures.timeseries(panels, burnIn: 1000, title: "approach <to> stationarity")
+        let p = try parse(svg)
+        XCTAssertEqual(p.count(classes: ["legend-entry"]), 2)
+        XCTAssertEqual(p.count(classes: ["legend-key"]), 1)
+        XCTAssertEqual(p.count(classes: ["panel"]), 2)
+        XCTAssertEqual(p.count("path", classes: ["series"]), 4)
+        XCTAssertEqual(p.count("line", classes: ["burn-in"]), 2)
+        XCTAssertTrue(p.text.contains("mean loss (log scale)"), "positive values spanning ≥ 20× get a log axis")
+        XCTAssertFalse(p.text.contains("covariance trace (log scale)"), "values ≤ 0: linear axis")
+        for label in ["1", "10", "100", "1000"] { XCTAssertTrue(p.text.contains(label)) }
+        XCTAssertTrue(svg.contains("adam &amp; co"))
+        assertNoNonFinite(svg)
+    }
+
+    func testTimeseriesSurvivesDegenerateInputs() throws {
+        let nan = Double.nan, inf = Double.infinity
+        let cases: [[TimeseriesPanel]] = [
+            [],
+            [TimeseriesPanel(title: "empty", series: [])],
+            [TimeseriesPanel(title: "one point", series: [TimeseriesSeries(label: "a", steps: [1], values: [0])])],
+            [TimeseriesPanel(title: "bad", series: [TimeseriesSeries(label: "b", steps: [0, -3, 5, 7], values: [nan, inf, -inf, 1])])],
+            [TimeseriesPanel(title: "mismatch", series: [TimeseriesSeries(label: "c", steps: [1, 2, 3], values: [1])])],
+            [TimeseriesPanel(title: "huge", series: [TimeseriesSeries(label: "d", steps: [1, Int.max], values: [1e-300, 1e300])])],
+        ]
+        for (i, panels) in cases.enumerated() {
+            let svg = Figures.timeseries(panels, burnIn: i % 2 == 0 ? 3 : nil, title: "case \(i)")
+            let p = try parse(svg)
+            XCTAssertEqual(p.count(classes: ["legend-entry"]), Set(panels.flatMap { $0.series.map(\.label) }).count, "case \(i)")
+            assertNoNonFinite(svg)
+        }
+    }
 }

@@ -190,7 +190,9 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(loud.stdout.contains(label), "the summary table names \(label):\n\(loud.stdout)")
         }
         XCTAssertTrue(loud.stdout.contains("loud"), "the output directory is named:\n\(loud.stdout)")
-        XCTAssertEqual(loud.stderr, "", "no progress bar when stderr is not a terminal")
+        // Only warnings about the clouds (these 50-draw chains are too short for R̂), no progress bar.
+        XCTAssertTrue(loud.stderrLines.allSatisfy { $0.hasPrefix("optcloud: warning: ") } && !loud.stderr.contains("\r"),
+                      "no progress bar when stderr is not a terminal:\n\(loud.stderr)")
     }
 
     /// `--seed S` takes any unsigned 64-bit seed (the generator's seed type); the largest

@@ -7,8 +7,8 @@ final class DeterminismTests: XCTestCase {
     /// Files that must be byte-identical between runs (summary.json is compared without its
     /// timing and thread-count lines).
     static let identicalFiles = ["moments.csv", "covariance.csv", "histograms.csv", "histograms2d.csv", "theory.json",
-                                 "samples_sgd.npy", "samples_momentum.npy",
-                                 "cloud.svg", "marginals.svg"]
+                                 "diagnostics.csv", "timeseries.csv", "samples_sgd.npy", "samples_momentum.npy",
+                                 "cloud.svg", "marginals.svg", "timeseries.svg"]
 
     func testResultsDoNotDependOnTheThreadCount() throws {
         let work = try makeTemporaryDirectory(self)

@@ -8,7 +8,8 @@ final class OutputFilesTests: XCTestCase {
     static let chains = 2000, steps = 400, burnIn = 100, d = 2, bins = 30
     static let minimum = [1.0, -0.5]
     static let expectedFiles = ["summary.json", "moments.csv", "covariance.csv", "histograms.csv", "histograms2d.csv",
-                                "theory.json", "samples_sgd.npy", "samples_momentum.npy", "cloud.svg", "marginals.svg"]
+                                "diagnostics.csv", "timeseries.csv", "theory.json", "samples_sgd.npy", "samples_momentum.npy",
+                                "cloud.svg", "marginals.svg", "timeseries.svg"]
 
     /// Every file SPEC §5 allows in an output directory.
     static func isSpecFile(_ name: String) -> Bool {

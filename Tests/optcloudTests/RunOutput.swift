@@ -4,12 +4,16 @@ import XCTest
 
 /// Reading the files of an output directory (SPEC §5) in tests.
 enum RunOutput {
-    /// The CSV files of SPEC §5 this version writes, with their exact header lines.
+    /// The CSV files of SPEC §5 this version writes for Configs/small.yaml, with their exact
+    /// header lines (basins.csv only on multi-basin objectives: `ReportFilesTests`).
     static let csvHeaders: [String: String] = [
         "moments.csv": "optimizer,coordinate,minimum,mean,bias,std,stderr,skewness,kurtosis,q05,q50,q95",
         "covariance.csv": "optimizer,row,column,value",
         "histograms.csv": "optimizer,coordinate,bin_lower,bin_upper,count,density",
         "histograms2d.csv": "optimizer,coordinate_x,coordinate_y,x_lower,x_upper,y_lower,y_upper,count,density",
+        "diagnostics.csv": "optimizer,coordinate,r_hat,ess_bulk,ess_tail,mcse_mean,mcse_sd,tail_index",
+        // d = 2 and no basins (Configs/small.yaml); basin_<b>_fraction columns follow on multi-basin objectives.
+        "timeseries.csv": "optimizer,step,loss_mean,distance_mean,covariance_trace,lr,alive_chains,mean_0,mean_1,variance_0,variance_1",
     ]
 
     /// Runs `optcloud run CONFIG --out DIRECTORY/out` plus `extra` and returns the output

@@ -246,10 +246,11 @@ public enum Figures {
     }
 
     /// Frame, light grid, ticks and tick labels for a plot area; optional axis titles.
+    /// `xTickText`/`yTickText` replace the tick labels (e.g. powers of ten on a log axis).
     static func drawAxes(
         _ canvas: inout SVGCanvas, x: Scale, y: Scale, xTicks: [Double], yTicks: [Double],
         xLabel: String?, yLabel: String?, tickFont: Double = 11, labelFont: Double = 13,
-        yLabelOffset: Double
+        yLabelOffset: Double, xTickText: [String]? = nil, yTickText: [String]? = nil
     ) {
         let left = min(x.pixLo, x.pixHi), right = max(x.pixLo, x.pixHi)
         let top = min(y.pixLo, y.pixHi), bottom = max(y.pixLo, y.pixHi)
@@ -265,10 +266,10 @@ public enum Figures {
         canvas.closeGroup()
 
         canvas.openGroup("class=\"tick-labels\" fill=\"#333\"")
-        for (t, label) in zip(xTicks, tickLabels(xTicks)) {
+        for (t, label) in zip(xTicks, xTickText ?? tickLabels(xTicks)) {
             canvas.text(label, x: x(t), y: bottom + 7 + tickFont, size: tickFont, anchor: .middle, fill: "#333")
         }
-        for (t, label) in zip(yTicks, tickLabels(yTicks)) {
+        for (t, label) in zip(yTicks, yTickText ?? tickLabels(yTicks)) {
             canvas.text(label, x: left - 8, y: y(t) + tickFont * 0.35, size: tickFont, anchor: .end, fill: "#333")
         }
         canvas.closeGroup()

@@ -14,6 +14,9 @@ extension RunResult {
         try directory.write("covariance.csv", covarianceTable.data())
         try directory.write("histograms.csv", histogramsTable.data())
         try directory.write("histograms2d.csv", histograms2DTable.data())
+        try directory.write("diagnostics.csv", diagnosticsTable.data())
+        try directory.write("timeseries.csv", timeseriesTable.data())
+        if let basins = basinsTable { try directory.write("basins.csv", basins.data()) }
         if let trace = traceTable { try directory.write("trace.csv", trace.data()) }
         let d = config.dimension
         for result in optimizers {
@@ -27,6 +30,7 @@ extension RunResult {
         }
         try directory.write("cloud.svg", text: cloudFigure)
         try directory.write("marginals.svg", text: marginalsFigure)
+        try directory.write("timeseries.svg", text: timeseriesFigure)
     }
 
     /// The first two coordinates (or the first histogram pair): samples or 2-D density,
@@ -80,7 +84,8 @@ extension RunResult {
 
     /// The table printed on standard output after a run.
     public var summaryText: String {
-        var lines: [[String]] = [["optimizer", "chains", "diverged", "|bias|", "max stderr", "tr(cov)", "theory tr(cov)", "rel. err", "max |z|"]]
+        var lines: [[String]] = [["optimizer", "chains", "diverged", "|bias|", "max stderr", "tr(cov)", "theory tr(cov)", "rel. err", "max |z|",
+                                  "max R̂", "min ESS", "stationary"]]
         for result in optimizers {
             let e = result.estimate
             let biasNorm = e.bias.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -92,7 +97,8 @@ extension RunResult {
                 maxZ = Self.short(TheoryComparison.zScores(e.covariance, exact, stderr: e.covarianceStderr).map(Swift.abs).max() ?? .nan)
             }
             lines.append([result.spec.label, String(e.chains), String(e.divergedChains), Self.short(biasNorm),
-                          Self.short(e.stderrMean.max() ?? .nan), Self.short(trace), theoryTrace, relative, maxZ])
+                          Self.short(e.stderrMean.max() ?? .nan), Self.short(trace), theoryTrace, relative, maxZ]
+                         + result.report.tableCells)
         }
         let widths = (0..<lines[0].count).map { c in lines.map { $0[c].count }.max()! }
         return lines.map { row in

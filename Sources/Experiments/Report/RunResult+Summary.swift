@@ -30,6 +30,7 @@ extension RunResult {
                 }
                 return summary
             })),
+            ("warnings", .array(warnings.map { .string($0) })),
         ])
     }
 
@@ -39,7 +40,8 @@ extension RunResult {
             ("optcloud_version", .string(Self.version)),
             ("optimizers", .array(optimizers.map { result in
                 .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
-                         ("theory", result.theory.json(estimate: result.estimate, cloud: result.cloud))])
+                         ("theory", result.theory.json(estimate: result.estimate, tails: result.report.tails)),
+                         ("langevin", result.report.langevinComparison.json(theory: result.report.langevin))])
             })),
         ])
     }
@@ -65,7 +67,7 @@ extension OptimizerResult {
             ("covariance_eigenvectors", .matrix(e.eigenvectors, d)),
             ("skewness", .numbers(e.skewness)), ("kurtosis", .numbers(e.kurtosis)),
         ]
-        entries += TailIndexReport(cloud: cloud, minimum: e.minimum).summaryEntries
+        entries += report.tails.summaryEntries
         entries.append(("quantiles", .object(e.quantileLevels.enumerated().map { i, level in
             (Self.quantileName(level), .numbers(e.quantiles.map { $0[i] }))
         })))
@@ -81,6 +83,7 @@ extension OptimizerResult {
         if let t = theory.theory, let exact = t.covariance {
             entries.append(("theory_covariance_relative_error", .number(TheoryComparison.relativeError(e.covariance, exact))))
         }
+        entries += report.summaryEntries(config: config)
         entries.append(("seconds", .number(seconds)))
         return .object(entries)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Simulation
 import Statistics
 
@@ -7,13 +8,18 @@ public struct OptimizerResult: Sendable {
     public let cloud: CloudAccumulation
     public let estimate: CloudEstimate
     public let theory: TheoryComparison
+    public let report: CloudReport
     public let seconds: Double
 
-    public init(spec: OptimizerSpec, cloud: CloudAccumulation, config: RunConfig, seconds: Double) throws {
+    /// - Parameter threads: for the report's statistics (`CloudReport`); the results do not
+    ///   depend on it. Default: all cores.
+    public init(spec: OptimizerSpec, cloud: CloudAccumulation, config: RunConfig, seconds: Double,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         self.spec = spec
         self.cloud = cloud
         self.estimate = try CloudEstimate(cloud)
         self.theory = TheoryComparison(config: config, optimizer: spec)
+        self.report = CloudReport(config: config, optimizer: spec, cloud: cloud, estimate: self.estimate, threads: threads)
         self.seconds = seconds
     }
 }

@@ -90,12 +90,12 @@ public struct TheoryComparison: Sendable {
         return entries
     }
 
-    /// The prediction and the simulated cloud's distance to it (theory.json); the tail index
-    /// from the cloud's final iterates.
-    public func json(estimate: CloudEstimate, cloud: CloudAccumulation) -> JSONValue {
+    /// The prediction and the simulated cloud's distance to it (theory.json), with the tail
+    /// indices of its final iterates.
+    func json(estimate: CloudEstimate, tails: TailIndexReport) -> JSONValue {
         let d = estimate.dimension
         var entries = predictionEntries(dimension: d)
-        if let kesten { entries += kesten.comparisonEntries(TailIndexReport(cloud: cloud, minimum: estimate.minimum)) }
+        if let kesten { entries += kesten.comparisonEntries(tails) }
         guard let theory else { return .object(entries) }
         entries += [
             ("simulated_mean", .numbers(estimate.mean)),

@@ -56,7 +56,8 @@ public struct TheoryReport {
             ("noise_covariance_note", .string(noiseNote)),
             ("optimizers", .array(config.optimizers.map { spec in
                 .object([("label", .string(spec.label)), ("type", .string(spec.type))]
-                        + TheoryComparison(config: config, optimizer: spec).predictionEntries(dimension: d))
+                        + TheoryComparison(config: config, optimizer: spec).predictionEntries(dimension: d)
+                        + [("langevin", .object(LangevinTheory(config: config, optimizer: spec).predictionEntries))])
             })),
         ])
     }

@@ -1,0 +1,87 @@
+import Simulation
+import Statistics
+
+extension CloudReport {
+    /// The keys this report adds to an optimizer's entry of summary.json.
+    func summaryEntries(config: RunConfig) -> [(String, JSONValue)] {
+        var entries: [(String, JSONValue)] = [
+            ("r_hat", .numbers(diagnostics.rHat)), ("ess_bulk", .numbers(diagnostics.essBulk)),
+            ("ess_tail", .numbers(diagnostics.essTail)), ("mcse_mean", .numbers(diagnostics.mcseMean)),
+            ("mcse_sd", .numbers(diagnostics.mcseSD)),
+            ("diagnostics_subset", .object([
+                ("chains", .integer(diagnostics.chains)), ("of_chains", .integer(runChains)),
+                ("draws_per_chain", .integer(diagnostics.drawsPerChain)), ("draw_stride", .integer(diagnostics.stride)),
+            ])),
+            ("hessian_max_eigenvalue_at_mean", .number(flatness.maxEigenvalueAtMean)),
+            ("hessian_trace_mean", .number(flatness.traceMean)),
+            ("hessian_max_eigenvalue_mean", .number(flatness.maxEigenvalueMean)),
+            ("hessian_mean_chains", .integer(flatness.points)),
+            ("stationary", stationarity.isStationary.map { .bool($0) } ?? .null),
+        ]
+        if stationarity.isStationary == false, let worst = stationarity.worst {
+            entries.append(("nonstationary", .object([
+                ("direction", .numbers(worst.vector)), ("direction_kind", .string(Self.name(worst.kind))),
+                ("growth_exponent", .number(worst.growthExponent)),
+                ("variance_first", .number(worst.varianceFirst)), ("variance_last", .number(worst.varianceLast)),
+                ("increase_stderr", .number(worst.increaseStderr)),
+            ])))
+        }
+        entries.append(("stationarity_check", .object([
+            ("growth_threshold", .number(StationarityCheck.growthThreshold)),
+            ("significance", .number(StationarityCheck.significance)),
+            ("steps", .array(stationarity.steps.map { .integer($0) })),
+            ("directions", .array(stationarity.directions.map { direction in
+                var fields: [(String, JSONValue)] = [("kind", .string(Self.name(direction.kind)))]
+                if case .given = direction.kind { fields.append(("vector", .numbers(direction.vector))) }
+                fields += [
+                    ("growth_exponent", .number(direction.growthExponent)),
+                    ("variance_first", .number(direction.varianceFirst)), ("variance_last", .number(direction.varianceLast)),
+                    ("increase_stderr", .number(direction.increaseStderr)), ("flagged", .bool(direction.isFlagged)),
+                ]
+                return .object(fields)
+            })),
+        ])))
+        entries.append(("fdr_ratio", fluctuationDissipation.map { .number($0.ratio) } ?? .null))
+        entries.append(("fdr_ratio_stderr", fluctuationDissipation.map { .number($0.stderr) } ?? .null))
+        if let basins {
+            entries.append(("basins", .object([
+                ("rule", .string(Self.basinRule(config.objective))),
+                ("basins", .array(basins.basins.enumerated().map { b, basin in
+                    .object([
+                        ("basin", .integer(b)), ("location", .numbers(basin.location)),
+                        ("occupancy", .number(basin.occupancy)), ("occupancy_stderr", .number(basin.occupancyStderr)),
+                        ("first_passage_mean", .number(basin.firstPassageMean)),
+                        ("first_passage_stderr", .number(basin.firstPassageStderr)),
+                        ("first_passage_median", .number(basin.firstPassageMedian)),
+                        ("candidates", .integer(basin.candidates)), ("arrived", .integer(basin.arrived)),
+                        ("censored", .integer(basin.censored)),
+                    ])
+                })),
+            ])))
+        }
+        return entries
+    }
+
+    /// "hessian_eigenvector_j" (the j-th eigenvector of the Hessian at x*, ascending
+    /// eigenvalues) or "axis_k".
+    static func name(_ kind: StationarityCheck.Direction.Kind) -> String {
+        switch kind {
+        case .given(let j): return "hessian_eigenvector_\(j)"
+        case .axis(let k): return "axis_\(k)"
+        }
+    }
+
+    /// How each landscape assigns a point to a basin (the README states the same).
+    static func basinRule(_ objective: ObjectiveSpec) -> String {
+        switch objective {
+        case .landscape(.doubleWell(let o), _):
+            return "basin 0 (left well) when x₀ < x_s = \(o.barrierTop), the barrier top, else basin 1: the exact domains of attraction of the gradient flow (x₀ moves on its own)"
+        case .landscape(.styblinskiTang, _):
+            return "bit k of the basin index is set when x_k ≥ \(StyblinskiTang.coordinateBarrier), the local maximum of x⁴ − 16x² + 5x; basin 0 is the global minimum: the exact domains of attraction of the gradient flow, coordinate by coordinate"
+        case .landscape(.gaussianMixture, _):
+            return "the mode of the component with the largest weighted density w_k·N(x; μ_k, Σ_k) at x (largest responsibility): the domain of attraction of that mode for well separated components, approximate where components overlap"
+        default:
+            return "none"
+        }
+    }
+}

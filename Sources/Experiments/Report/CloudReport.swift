@@ -1,0 +1,49 @@
+import Simulation
+import Statistics
+
+/// What is reported of one optimizer's cloud beyond its moments (SPEC §6): convergence
+/// diagnostics, tail indices, stationarity, flatness, basins, the fluctuation–dissipation
+/// ratio and the 1-D Langevin theory. Computed once per optimizer; the files and the table
+/// only format it.
+public struct CloudReport: Sendable {
+    /// R̂, ESS, MCSE per coordinate on the diagnostic chains (`ObservationChoice`).
+    public let diagnostics: CloudDiagnostics
+    /// Chains of the run (the subset is drawn from these).
+    public let runChains: Int
+    /// Hill tail indices of the final iterates: of ‖x − x*‖ and per coordinate.
+    let tails: TailIndexReport
+    /// α̂ of |x_k − x*_k| per coordinate, NaN where there is none (diagnostics.csv).
+    public var tailIndex: [Double] { tails.coordinates.map { $0?.tailIndex ?? .nan } }
+    public let stationarity: StationarityCheck
+    public let flatness: HessianFlatness
+    public let basins: BasinEstimate?
+    /// Only where `ObservationChoice.fluctuationDissipationApplies`.
+    public let fluctuationDissipation: FluctuationDissipation?
+    public let langevin: LangevinTheory
+    public let langevinComparison: LangevinComparison
+
+    /// - Parameter threads: for the diagnostics and the flatness average; the results do not
+    ///   depend on it.
+    public init(config: RunConfig, optimizer spec: OptimizerSpec, cloud: CloudAccumulation, estimate: CloudEstimate,
+                threads: Int) {
+        let d = cloud.dimension
+        diagnostics = CloudDiagnostics(cloud.diagnostics, dimension: d, threads: threads)
+        runChains = cloud.chains
+        tails = TailIndexReport(cloud: cloud, minimum: estimate.minimum)
+        stationarity = StationarityCheck(cloud.timeseries, directions: ObservationChoice.hessianEigenvectors(config),
+                                         burnIn: config.burnIn)
+        let objective = config.objective
+        var hessianCost: Double?
+        if case .landscape(.logisticRegression(let o), _) = objective { hessianCost = Double(o.data.count * d * d) }
+        flatness = HessianFlatness(mean: estimate.mean, finalIterates: cloud.finalIterates, dimension: d,
+                                   hessianCost: hessianCost, threads: threads) { objective.hessian(at: $0) }
+        basins = BasinEstimate(cloud)
+        if ObservationChoice.fluctuationDissipationApplies(config, spec), case .sgd(let sgd) = spec.rule {
+            fluctuationDissipation = FluctuationDissipation(cloud, lr: spec.lr, momentum: sgd.momentum)
+        } else {
+            fluctuationDissipation = nil
+        }
+        langevin = LangevinTheory(config: config, optimizer: spec)
+        langevinComparison = LangevinComparison(theory: langevin, cloud: cloud, estimate: estimate, basins: basins)
+    }
+}
