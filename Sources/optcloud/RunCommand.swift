@@ -8,8 +8,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run every optimizer of a config and write the output directory.",
         discussion: """
-        Writes summary.json, moments.csv, covariance.csv, histograms.csv, histograms2d.csv, theory.json, \
-        samples_<label>.npy, cloud.svg and marginals.svg into output/<name>/ (or --out), each file atomically. \
+        Writes summary.json, moments.csv, covariance.csv, histograms.csv, histograms2d.csv, diagnostics.csv, \
+        timeseries.csv, basins.csv (multi-basin objectives), theory.json, trace.csv (trace_chains > 0), \
+        samples_<label>.npy, cloud.svg, marginals.svg and timeseries.svg into output/<name>/ (or --out), \
+        each file atomically. \
         While it runs, the directory holds a checkpoint (checkpoint/); after an interruption (SIGINT, SIGTERM, \
         or a kill) `optcloud run --resume DIR` continues from it, with results identical to an uninterrupted run.
         """
