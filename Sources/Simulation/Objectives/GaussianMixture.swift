@@ -257,14 +257,8 @@ public struct GaussianMixture: Objective {
                         var maximum = -Double.infinity, sum = 0.0
                         for k in 0..<componentCount {
                             let p = precision + k &* d &* d, mu = mean + k &* d
-                            var quadratic = 0.0
-                            for i in 0..<d {
-                                let row = p + i &* d
-                                var u = 0.0
-                                for j in 0..<d { u += row[j] * (xc[j &* stride] - mu[j]) }
-                                quadratic += (xc[i &* stride] - mu[i]) * u
-                            }
-                            let l = logNormalizers[k] - 0.5 * quadratic
+                            let l = Self.logDensity(precision: p, mean: mu, logNormalizer: logNormalizers[k], at: xc,
+                                                    stride: stride, dimension: d)
                             let weight: Double
                             if l > maximum {
                                 let rescale = exp(maximum - l)
@@ -292,20 +286,31 @@ public struct GaussianMixture: Objective {
         }
     }
 
-    /// log(w_k·N(x; μ_k, Σ_k)) at the chain whose coordinate i is x[i·stride].
+    /// log(w_k·N(x; μ_k, Σ_k)) = ℓ_k − ½ (x − μ_k)ᵀ Σ_k⁻¹ (x − μ_k) at the chain whose
+    /// coordinate i is x[i·stride], from component k's precision (d×d) and mean.
     @inline(__always)
-    func componentLogDensity(_ k: Int, _ x: UnsafePointer<Double>, stride: Int) -> Double {
+    static func logDensity(precision p: UnsafePointer<Double>, mean mu: UnsafePointer<Double>, logNormalizer: Double,
+                           at x: UnsafePointer<Double>, stride: Int, dimension d: Int) -> Double {
+        var quadratic = 0.0
+        for i in 0..<d {
+            let row = p + i &* d
+            var u = 0.0
+            for j in 0..<d { u += row[j] * (x[j &* stride] - mu[j]) }
+            quadratic += (x[i &* stride] - mu[i]) * u
+        }
+        return logNormalizer - 0.5 * quadratic
+    }
+
+    /// Calls `body` with component k's log density at a chain (`logDensity`), the
+    /// parameters' buffers held once for all chains.
+    func withComponentLogDensity<R>(_ body: ((Int, UnsafePointer<Double>, Int) -> Double) -> R) -> R {
         let d = dimension
         return components.precisions.withUnsafeBufferPointer { precisions in
             components.means.withUnsafeBufferPointer { means in
-                let p = precisions.baseAddress! + k * d * d, mu = means.baseAddress! + k * d
-                var quadratic = 0.0
-                for i in 0..<d {
-                    var u = 0.0
-                    for j in 0..<d { u += p[i * d + j] * (x[j * stride] - mu[j]) }
-                    quadratic += (x[i * stride] - mu[i]) * u
+                body { k, x, stride in
+                    Self.logDensity(precision: precisions.baseAddress! + k * d * d, mean: means.baseAddress! + k * d,
+                                    logNormalizer: components.logNormalizers[k], at: x, stride: stride, dimension: d)
                 }
-                return components.logNormalizers[k] - 0.5 * quadratic
             }
         }
     }

@@ -9,13 +9,15 @@ extension GaussianMixture {
     /// densities are equal). Chosen because an exact descent per chain and step would cost
     /// more than the step itself.
     public func classifyBasins(_ x: UnsafePointer<Double>, stride: Int, count: Int, into basin: UnsafeMutablePointer<Int>) {
-        for c in 0..<count {
-            var best = -Double.infinity, arg = 0
-            for k in 0..<componentCount {
-                let l = componentLogDensity(k, x + c, stride: stride)
-                if l > best { best = l; arg = k }
+        withComponentLogDensity { logDensity in
+            for c in 0..<count {
+                var best = -Double.infinity, arg = 0
+                for k in 0..<componentCount {
+                    let l = logDensity(k, x + c, stride)
+                    if l > best { best = l; arg = k }
+                }
+                basin[c] = componentBasins[arg]
             }
-            basin[c] = componentBasins[arg]
         }
     }
 }
