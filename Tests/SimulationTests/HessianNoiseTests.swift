@@ -94,21 +94,8 @@ final class HessianNoiseTests: XCTestCase {
 
     // MARK: the noise
 
-    /// ξ at x for chains 0..<chains and steps 1...steps (one tile); result[k] lists coordinate k.
     static func draws<N: GradientNoise>(_ noise: N, at x: [Double], chains: Int, steps: Int) -> [[Double]] {
-        let d = noise.dimension
-        let normals = NormalStream(generator: Philox4x32(seed: 17))
-        var tile = [Double](repeating: 0, count: d * chains)
-        for k in 0..<d { for c in 0..<chains { tile[k * chains + c] = x[k] } }
-        var result = [[Double]](repeating: [], count: d)
-        var g = [Double](repeating: 0, count: d * chains), scratch = g
-        for t in 1...steps {
-            for i in g.indices { g[i] = 0 }
-            NoiseDraws.perturb(noise, &g, x: tile, stride: chains, count: chains, firstChain: 0,
-                               step: UInt32(t), normals: normals, scratch: &scratch)
-            for k in 0..<d { result[k].append(contentsOf: g[(k * chains)..<((k + 1) * chains)]) }
-        }
-        return result
+        NoiseDraws.draws(noise, at: x, chains: chains, steps: steps, seed: 17)
     }
 
     /// Mean 0 and covariance `expected` from 20 000 draws: every mean within 5 standard errors

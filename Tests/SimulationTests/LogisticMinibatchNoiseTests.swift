@@ -6,54 +6,19 @@ import XCTest
 final class LogisticMinibatchNoiseTests: XCTestCase {
     static let point = [0.4, -0.8, 0.3]
 
-    /// The stochastic gradients of chains 0..<chains at x at steps 1...steps; result[k] lists
-    /// coordinate k.
     static func draws(_ noise: MinibatchNoise<LogisticRegression>, at x: [Double], chains: Int, steps: Int) -> [[Double]] {
-        let d = noise.dimension
-        let normals = NormalStream(generator: Philox4x32(seed: 1))
-        var tile = [Double](repeating: 0, count: d * chains)
-        for k in 0..<d { for c in 0..<chains { tile[k * chains + c] = x[k] } }
-        var result = [[Double]](repeating: [], count: d)
-        var g = [Double](repeating: 0, count: d * chains), scratch = g
-        for t in 1...steps {
-            for i in g.indices { g[i] = 0 }
-            NoiseDraws.perturb(noise, &g, x: tile, stride: chains, count: chains, firstChain: 0,
-                               step: UInt32(t), normals: normals, scratch: &scratch)
-            for k in 0..<d { result[k].append(contentsOf: g[(k * chains)..<((k + 1) * chains)]) }
-        }
-        return result
+        NoiseDraws.draws(noise, at: x, chains: chains, steps: steps, seed: 1)
     }
 
-    /// Unbiased for ∇f(x) and with covariance `expected`: every mean within 5 standard errors
-    /// (sample sd/√N) and every covariance entry within 5 standard errors of a sample
-    /// covariance (the sd of the centred products/√N), N = 20 000 draws.
+    /// Unbiased for ∇f(x) with covariance `expected`, from N = 20 000 draws
+    /// (`SampleMoments.checkMoments`).
     @discardableResult
     static func checkMoments(
         _ noise: MinibatchNoise<LogisticRegression>, at x: [Double], expected: [Double],
         file: StaticString = #filePath, line: UInt = #line
     ) -> (cov: [Double], se: [Double]) {
-        let d = noise.dimension
-        let samples = draws(noise, at: x, chains: 2000, steps: 10)
-        let full = noise.objective.tileGradient(at: x)
-        let n = Double(samples[0].count)
-        var means = [Double](repeating: 0, count: d)
-        for k in 0..<d {
-            let (mean, se) = SampleMoments.meanAndStandardError(samples[k])
-            means[k] = mean
-            XCTAssertLessThanOrEqual(abs(mean - full[k]), 5 * se, "mean of coordinate \(k)", file: file, line: line)
-        }
-        var cov = [Double](repeating: 0, count: d * d), ses = cov
-        for k in 0..<d {
-            for j in 0..<d {
-                let products = zip(samples[k], samples[j]).map { ($0 - means[k]) * ($1 - means[j]) }
-                let (c, se) = SampleMoments.meanAndStandardError(products)
-                cov[k * d + j] = c * n / (n - 1)
-                ses[k * d + j] = se
-                XCTAssertLessThanOrEqual(abs(cov[k * d + j] - expected[k * d + j]), 5 * se,
-                                         "covariance (\(k), \(j)): \(cov[k * d + j]) vs \(expected[k * d + j])", file: file, line: line)
-            }
-        }
-        return (cov, ses)
+        SampleMoments.checkMoments(draws(noise, at: x, chains: 2000, steps: 10), mean: noise.objective.tileGradient(at: x),
+                                covariance: expected, file: file, line: line)
     }
 
     func testExampleGradientCovarianceMatchesDirectSum() {

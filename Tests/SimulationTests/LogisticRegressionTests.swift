@@ -154,7 +154,8 @@ final class LogisticRegressionTests: XCTestCase {
     }
 
     /// Class-conditional means ±½Sw: each coordinate's mean over a class is within 5 standard
-    /// errors (scale_k/√n_c) of s·½·scale_k²·w_k.
+    /// errors (scale_k/√n_c) of s·½·scale_k²·w_k, and its sample sd within 5 standard errors
+    /// (scale_k/√(2n_c) for a Gaussian) of scale_k.
     func testFeaturesFollowTheClassConditionalGaussians() {
         let n = 20000, scales = [1.0, 0.5, 2.0], w = [1.5, -1.0, 0.5]
         let data = LogisticData.generate(dimension: 3, count: n, weights: w, featureScales: scales, positiveFraction: 0.3,
@@ -165,7 +166,8 @@ final class LogisticRegressionTests: XCTestCase {
                 let values = rows.map { data.features[$0 * 3 + k] }
                 let (mean, se) = SampleMoments.meanAndStandardError(values)
                 XCTAssertEqual(mean, s * 0.5 * scales[k] * scales[k] * w[k], accuracy: 5 * se, "class \(s), feature \(k)")
-                XCTAssertEqual(se * Double(rows.count).squareRoot(), scales[k], accuracy: 0.05 * scales[k])
+                XCTAssertEqual(se * Double(rows.count).squareRoot(), scales[k],
+                               accuracy: 5 * scales[k] / (2 * Double(rows.count)).squareRoot())
             }
         }
     }

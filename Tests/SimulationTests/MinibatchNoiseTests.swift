@@ -4,56 +4,19 @@ import XCTest
 final class MinibatchNoiseTests: XCTestCase {
     static let point = [0.9, -0.4, 1.3]
 
-    /// The stochastic gradients at x of chains 0..<chains at steps 1...steps, as the engine
-    /// forms them (g = 0 in, perturb writes it); result[k] lists coordinate k.
     static func draws(_ noise: MinibatchNoise<LinearRegression>, at x: [Double], chains: Int, steps: Int, seed: UInt64 = 1) -> [[Double]] {
-        let d = noise.dimension
-        let normals = NormalStream(generator: Philox4x32(seed: seed))
-        var tile = [Double](repeating: 0, count: d * chains)
-        for k in 0..<d { for c in 0..<chains { tile[k * chains + c] = x[k] } }
-        var result = [[Double]](repeating: [], count: d)
-        var g = [Double](repeating: 0, count: d * chains), scratch = g
-        for t in 1...steps {
-            for i in g.indices { g[i] = 0 }
-            NoiseDraws.perturb(noise, &g, x: tile, stride: chains, count: chains, firstChain: 0,
-                               step: UInt32(t), normals: normals, scratch: &scratch)
-            for k in 0..<d { result[k].append(contentsOf: g[(k * chains)..<((k + 1) * chains)]) }
-        }
-        return result
+        NoiseDraws.draws(noise, at: x, chains: chains, steps: steps, seed: seed)
     }
 
-    /// Checks that the draws are unbiased for ∇f(x) and have covariance `expected`: every
-    /// mean within 5 standard errors (sample sd/√N) and every sample covariance entry within
-    /// 5 standard errors of a sample covariance (the sd of the centred products/√N).
-    /// Returns the sample covariance and its standard errors.
+    /// Unbiased for ∇f(x) with covariance `expected` (`SampleMoments.checkMoments`).
     @discardableResult
     static func checkMoments(
         _ noise: MinibatchNoise<LinearRegression>, at x: [Double], expected: [Double], chains: Int = 2000, steps: Int = 10,
         file: StaticString = #filePath, line: UInt = #line
     ) -> (cov: [Double], se: [Double]) {
-        let d = noise.dimension
-        let samples = draws(noise, at: x, chains: chains, steps: steps)
-        let full = LinearRegressionTests.gradient(noise.objective, at: x)
-        let n = Double(samples[0].count)
-        var means = [Double](repeating: 0, count: d)
-        for k in 0..<d {
-            let (mean, se) = SampleMoments.meanAndStandardError(samples[k])
-            means[k] = mean
-            XCTAssertLessThanOrEqual(abs(mean - full[k]), 5 * se, "mean of coordinate \(k)", file: file, line: line)
-        }
-        var cov = [Double](repeating: 0, count: d * d), ses = cov
-        for k in 0..<d {
-            for j in 0..<d {
-                let products = zip(samples[k], samples[j]).map { ($0 - means[k]) * ($1 - means[j]) }
-                let (c, se) = SampleMoments.meanAndStandardError(products)
-                cov[k * d + j] = c * n / (n - 1)
-                ses[k * d + j] = se
-                XCTAssertLessThanOrEqual(abs(cov[k * d + j] - expected[k * d + j]), 5 * se,
-                                         "covariance (\(k), \(j)): \(cov[k * d + j]) vs \(expected[k * d + j])",
-                                         file: file, line: line)
-            }
-        }
-        return (cov, ses)
+        SampleMoments.checkMoments(draws(noise, at: x, chains: chains, steps: steps),
+                                mean: LinearRegressionTests.gradient(noise.objective, at: x), covariance: expected,
+                                file: file, line: line)
     }
 
     func testFiniteDataWithReplacement() {

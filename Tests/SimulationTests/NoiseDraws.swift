@@ -1,18 +1,22 @@
+import XCTest
 @testable import Simulation
 
 /// Samples of a noise model through its `perturb`, as the engine calls it.
 enum NoiseDraws {
     /// ξ of chains firstChain ..< firstChain + chains at steps 1...steps (added to g = 0 in
-    /// one tile of `chains` slots); result[k] lists coordinate k, step-major.
+    /// one tile of `chains` slots, every chain at `x`, the origin by default): for noise that
+    /// replaces the gradient (minibatch) the stochastic gradient itself. result[k] lists
+    /// coordinate k, step-major.
     static func draws<N: GradientNoise>(
-        _ noise: N, chains: Int, steps: Int, seed: UInt64, firstChain: Int = 0
+        _ noise: N, at point: [Double]? = nil, chains: Int, steps: Int, seed: UInt64, firstChain: Int = 0
     ) -> [[Double]] {
         let d = noise.dimension
         let normals = NormalStream(generator: Philox4x32(seed: seed))
         var result = [[Double]](repeating: [], count: d)
         for k in 0..<d { result[k].reserveCapacity(chains * steps) }
         var g = [Double](repeating: 0, count: d * chains)
-        let x = [Double](repeating: 0, count: d * chains)
+        var x = [Double](repeating: 0, count: d * chains)
+        if let point { for k in 0..<d { for c in 0..<chains { x[k * chains + c] = point[k] } } }
         var scratch = [Double](repeating: 0, count: d * chains)
         for t in 1...steps {
             for i in g.indices { g[i] = 0 }
@@ -82,5 +86,37 @@ enum SampleMoments {
             sab += da * db; saa += da * da; sbb += db * db
         }
         return sab / (saa * sbb).squareRoot()
+    }
+
+    /// Checks draws (result[k] per coordinate) against a mean and a covariance: every mean
+    /// within 5 standard errors (sample sd/√N) and every entry of the sample covariance within
+    /// 5 standard errors (the sd of the centred products/√N). Returns the sample covariance
+    /// and its standard errors.
+    @discardableResult
+    static func checkMoments(
+        _ samples: [[Double]], mean expectedMean: [Double], covariance expected: [Double],
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> (cov: [Double], se: [Double]) {
+        let d = samples.count
+        let n = Double(samples[0].count)
+        var means = [Double](repeating: 0, count: d)
+        for k in 0..<d {
+            let (mean, se) = SampleMoments.meanAndStandardError(samples[k])
+            means[k] = mean
+            XCTAssertLessThanOrEqual(abs(mean - expectedMean[k]), 5 * se, "mean of coordinate \(k)", file: file, line: line)
+        }
+        var cov = [Double](repeating: 0, count: d * d), ses = cov
+        for k in 0..<d {
+            for j in 0..<d {
+                let products = zip(samples[k], samples[j]).map { ($0 - means[k]) * ($1 - means[j]) }
+                let (c, se) = SampleMoments.meanAndStandardError(products)
+                cov[k * d + j] = c * n / (n - 1)
+                ses[k * d + j] = se
+                XCTAssertLessThanOrEqual(abs(cov[k * d + j] - expected[k * d + j]), 5 * se,
+                                         "covariance (\(k), \(j)): \(cov[k * d + j]) vs \(expected[k * d + j])",
+                                         file: file, line: line)
+            }
+        }
+        return (cov, ses)
     }
 }

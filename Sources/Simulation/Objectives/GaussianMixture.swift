@@ -201,7 +201,7 @@ public struct GaussianMixture: Objective {
             mean.update(repeating: 0, count: d)
             self.components.precisions.withUnsafeBufferPointer { precisions in
                 self.components.means.withUnsafeBufferPointer { means in
-                    var maximum = -Double.infinity, sum = 0.0
+                    var weights = OnlineLogSumExp()
                     for k in 0..<componentCount {
                         let p = precisions.baseAddress! + k * d * d, mu = means.baseAddress! + k * d
                         var quadratic = 0.0
@@ -212,17 +212,10 @@ public struct GaussianMixture: Objective {
                             quadratic += (x[i * stride + chain] - mu[i]) * s
                         }
                         let l = self.components.logNormalizers[k] - 0.5 * quadratic
-                        let weight: Double
-                        if l > maximum {
-                            let rescale = exp(maximum - l)
+                        let (weight, rescale) = weights.add(l)
+                        if let rescale {
                             for e in 0..<(d * d) { h[e] *= rescale }
                             for i in 0..<d { mean[i] *= rescale }
-                            sum = sum * rescale + 1
-                            maximum = l
-                            weight = 1
-                        } else {
-                            weight = exp(l - maximum)
-                            sum += weight
                         }
                         if weight == 0 { continue }
                         for i in 0..<d {
@@ -230,7 +223,7 @@ public struct GaussianMixture: Objective {
                             for j in 0..<d { h[i * d + j] += weight * (p[i * d + j] - u[i] * u[j]) }
                         }
                     }
-                    let inverse = 1 / sum
+                    let inverse = 1 / weights.sum
                     for i in 0..<d { mean[i] *= inverse }
                     for i in 0..<d { for j in 0..<d { h[i * d + j] = h[i * d + j] * inverse + mean[i] * mean[j] } }
                 }
@@ -254,22 +247,13 @@ public struct GaussianMixture: Objective {
                     for c in 0..<count {
                         let xc = x + c, gc = g + c
                         for i in 0..<d { gc[i &* stride] = 0 }
-                        var maximum = -Double.infinity, sum = 0.0
+                        var weights = OnlineLogSumExp()
                         for k in 0..<componentCount {
                             let p = precision + k &* d &* d, mu = mean + k &* d
                             let l = Self.logDensity(precision: p, mean: mu, logNormalizer: logNormalizers[k], at: xc,
                                                     stride: stride, dimension: d)
-                            let weight: Double
-                            if l > maximum {
-                                let rescale = exp(maximum - l)
-                                for i in 0..<d { gc[i &* stride] *= rescale }
-                                sum = sum * rescale + 1
-                                maximum = l
-                                weight = 1
-                            } else {
-                                weight = exp(l - maximum)
-                                sum += weight
-                            }
+                            let (weight, rescale) = weights.add(l)
+                            if let rescale { for i in 0..<d { gc[i &* stride] *= rescale } }
                             if weight == 0 { continue }
                             for i in 0..<d {
                                 let row = p + i &* d
@@ -278,7 +262,7 @@ public struct GaussianMixture: Objective {
                                 gc[i &* stride] += weight * u
                             }
                         }
-                        let inverse = 1 / sum
+                        let inverse = 1 / weights.sum
                         for i in 0..<d { gc[i &* stride] *= inverse }
                     }
                 }
@@ -376,5 +360,28 @@ public struct GaussianMixture: Objective {
             }
             return h
         }
+    }
+}
+
+/// A log-sum-exp taken in one pass: the running maximum m of the terms ℓ_k and
+/// sum = Σ exp(ℓ_k − m), so that softmax-weighted sums can be accumulated alongside without
+/// overflow — rescaled by exp(m_old − m_new) whenever the maximum rises.
+struct OnlineLogSumExp {
+    private(set) var maximum = -Double.infinity
+    private(set) var sum = 0.0
+
+    /// Adds ℓ: its weight exp(ℓ − m) (1 when ℓ is the new maximum) and, when the maximum
+    /// rose, the factor by which everything accumulated so far must be multiplied.
+    @inline(__always)
+    mutating func add(_ l: Double) -> (weight: Double, rescale: Double?) {
+        if l > maximum {
+            let rescale = exp(maximum - l)
+            sum = sum * rescale + 1
+            maximum = l
+            return (1, rescale)
+        }
+        let weight = exp(l - maximum)
+        sum += weight
+        return (weight, nil)
     }
 }

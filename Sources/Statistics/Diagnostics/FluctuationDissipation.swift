@@ -17,8 +17,8 @@ import Simulation
 /// stationary (or an infinite-variance one).
 ///
 /// Standard error by the delta method for a ratio of sums over the independent replicate
-/// groups: with A_g, B_g the groups' sums and κ = (1 + μ)/(2·lr),
-/// Var(R̂) = G/(G − 1) · Σ_g (A_g − R̂·κ·B_g)² / (κ·Σ_g B_g)².
+/// groups (`RatioEstimate`), numerators Σ(x − c)·g and denominators κ·Σ|Δx|² per group,
+/// κ = (1 + μ)/(2·lr).
 public struct FluctuationDissipation: Sendable {
     public let ratio: Double
     public let stderr: Double
@@ -32,13 +32,6 @@ public struct FluctuationDissipation: Sendable {
         let cross = groups.reduce(0) { $0 + $1.fdrCross }, step = groups.reduce(0) { $0 + $1.fdrStep }
         let denominator = kappa * step
         ratio = denominator > 0 && denominator.isFinite ? cross / denominator : .nan
-        let g = Double(groups.count)
-        guard g > 1, ratio.isFinite else { stderr = .nan; return }
-        var s = 0.0
-        for group in groups {
-            let r = group.fdrCross - ratio * kappa * group.fdrStep
-            s += r * r
-        }
-        stderr = (g / (g - 1) * s).squareRoot() / denominator
+        stderr = ratio.isFinite ? RatioEstimate.standardError(groups.map { ($0.fdrCross, kappa * $0.fdrStep) }, ratio: ratio) : .nan
     }
 }

@@ -5,8 +5,8 @@ import Simulation
 ///
 /// - occupancy: the fraction of the cloud's samples (recorded steps, non-diverged chains)
 ///   whose iterate lies in the basin, with the cluster-robust standard error over replicate
-///   groups of `CloudEstimate`: Var = G/(G − 1) · Σ_g (c_g − n_g·p)²/N², c_g the group's
-///   samples in the basin, n_g its samples.
+///   groups of a ratio (`RatioEstimate`: c_g the group's samples in the basin over n_g its
+///   samples).
 /// - first passage, in steps from the start (step 0) to the first step whose iterate lies in
 ///   the basin, over the candidate chains: those that did not diverge and did not start in
 ///   the basin. `firstPassageMean` and its standard error s/√arrived are over the chains
@@ -36,17 +36,11 @@ public struct BasinEstimate: Sendable {
         let count = record.count
         let groups = cloud.groups.filter { $0.count > 0 && $0.basinCounts.count == count }
         let total = groups.reduce(0) { $0 + $1.count }
-        let g = Double(groups.count)
         var basins: [Basin] = []
         for b in 0..<count {
             let inside = groups.reduce(0) { $0 + $1.basinCounts[b] }
             let p = total > 0 ? inside / total : .nan
-            var s = 0.0
-            for group in groups {
-                let r = group.basinCounts[b] - group.count * p
-                s += r * r
-            }
-            let stderr = g > 1 && total > 0 ? (g / (g - 1) * s).squareRoot() / total : .nan
+            let stderr = total > 0 ? RatioEstimate.standardError(groups.map { ($0.basinCounts[b], $0.count) }, ratio: p) : .nan
 
             var times: [Int] = []
             var candidates = 0

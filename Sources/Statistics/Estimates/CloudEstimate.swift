@@ -58,12 +58,7 @@ public struct CloudEstimate: Sendable {
         bias = (0..<d).map { meanY[$0] + (cloud.shift[$0] - cloud.minimum[$0]) }
         mean = zip(meanY, cloud.shift).map { $0 + $1 }
         stderrMean = (0..<d).map { k in
-            var s = 0.0
-            for group in nonEmpty {
-                let r = group.sum[k] - group.count * meanY[k]
-                s += r * r
-            }
-            return (s * clusterFactor).squareRoot()
+            RatioEstimate.standardError(nonEmpty.map { ($0.sum[k], $0.count) }, ratio: meanY[k])
         }
 
         func cross(_ m: GroupMoments, _ i: Int, _ j: Int) -> Double {
