@@ -19,8 +19,9 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         // The hot path: objectives, noise, optimizers, schedules, engine. No dependencies,
-        // so every generic specialises inside one module.
-        .target(name: "Simulation"),
+        // so every generic specialises inside one module. Without C's errno, √x is the square
+        // root instruction (the same correctly rounded value) and loops with it vectorise.
+        .target(name: "Simulation", swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
         // Accumulators → estimates, histograms, theory. The only user of CGSL.
         .target(name: "Statistics", dependencies: ["CGSL", "Simulation"]),
         // Config schema and validation (Yams), output writers (CSV, JSON, NPY, SVG).

@@ -70,7 +70,7 @@ final class AlphaStableNoiseTests: XCTestCase {
     /// zero scale adds nothing.
     func testDeterminismAndDistinctness() {
         let noise = AlphaStableNoise(alpha: 1.3, scale: [1, 2, 0])
-        let normals = NormalStream(generator: Philox4x32(seed: 44))
+        let normals = NormalSource(generator: Philox4x32(seed: 44))
         let whole = NoiseDraws.tiled(noise, firstChain: 77, total: 40, tile: 40, stride: 64, step: 9, normals: normals)
         for (tile, stride) in [(1, 3), (7, 7), (16, 20)] {
             XCTAssertEqual(NoiseDraws.tiled(noise, firstChain: 77, total: 40, tile: tile, stride: stride, step: 9, normals: normals),

@@ -48,7 +48,7 @@ final class ClippingAndRecordedNoiseTests: XCTestCase {
     /// 1/4 within 5 binomial standard errors over 40 000 (chain, step) draws.
     func testBootstrapResamplesRowsUniformly() {
         let noise = RecordedNoise(values: [1, 0, 0, 1, -1, 0, 0, -1], rows: 4, dimension: 2, mode: .bootstrap)
-        let normals = NormalStream(generator: Philox4x32(seed: 4))
+        let normals = NormalSource(generator: Philox4x32(seed: 4))
         var counts = [0, 0, 0, 0]
         var g = [Double](repeating: 0, count: 2 * 100), scratch = g
         for step in 1...400 {
@@ -66,7 +66,7 @@ final class ClippingAndRecordedNoiseTests: XCTestCase {
     /// Sequential replay adds row (t − 1) mod rows to every chain.
     func testSequentialReplay() {
         let noise = RecordedNoise(values: [1, 2, 3], rows: 3, dimension: 1, mode: .sequential)
-        let normals = NormalStream(generator: Philox4x32(seed: 4))
+        let normals = NormalSource(generator: Philox4x32(seed: 4))
         var g = [0.0, 0.0], scratch = [0.0, 0.0]
         noise.perturb(&g, x: g, stride: 2, count: 2, firstChain: 7, step: 5, normals: normals, scratch: &scratch)
         XCTAssertEqual(g, [2, 2])

@@ -168,7 +168,7 @@ final class HessianNoiseTests: XCTestCase {
     /// On separable landscapes the O(d) noise is the dense one, draw for draw, also where
     /// the curvature is negative (clamped to 0).
     func testSeparableNoiseEqualsDenseNoise() {
-        let normals = NormalStream(generator: Philox4x32(seed: 3))
+        let normals = NormalSource(generator: Philox4x32(seed: 3))
         let rastrigin = Rastrigin(dimension: 3), well = DoubleWell(barrier: 1, tilt: 0.3, curvatures: [2, 0.5])
         func compare<O: SeparableObjective>(_ o: O, _ points: [[Double]]) {
             let d = o.dimension, n = points.count
@@ -189,7 +189,7 @@ final class HessianNoiseTests: XCTestCase {
     func testDrawsDoNotDependOnTilingAndScaleZeroIsSilent() {
         let o = LinearNetwork(depth: 2, target: 2)
         let noise = HessianNoise(objective: o, scale: 0.4)
-        let normals = NormalStream(generator: Philox4x32(seed: 9))
+        let normals = NormalSource(generator: Philox4x32(seed: 9))
         // NoiseDraws.tiled evaluates at x = 0, where the depth-2 network's Hessian
         // [[0, −2], [−2, 0]] is indefinite, so the Jacobi path is exercised.
         let reference = NoiseDraws.tiled(noise, firstChain: 1, total: 11, tile: 11, stride: 11, step: 3, normals: normals)

@@ -83,7 +83,7 @@ final class LogisticMinibatchNoiseTests: XCTestCase {
         }
         XCTAssertEqual(full.gradientCovariance(at: Self.point), [Double](repeating: 0, count: 9))
         let noise = MinibatchNoise(objective: o, batchSize: 4, replacement: false)
-        let normals = NormalStream(generator: Philox4x32(seed: 21))
+        let normals = NormalSource(generator: Philox4x32(seed: 21))
         let reference = NoiseDraws.tiled(noise, firstChain: 3, total: 13, tile: 13, stride: 13, step: 4, normals: normals)
         for (tile, stride) in [(1, 1), (4, 8), (7, 16)] {
             XCTAssertEqual(NoiseDraws.tiled(noise, firstChain: 3, total: 13, tile: tile, stride: stride, step: 4, normals: normals),

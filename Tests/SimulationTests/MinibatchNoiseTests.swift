@@ -136,7 +136,7 @@ final class MinibatchNoiseTests: XCTestCase {
             MinibatchNoise(objective: finite, batchSize: 40, replacement: false),
             MinibatchNoise(objective: LinearRegressionTests.stream(), batchSize: 3, replacement: true, labelNoiseStd: 0.3),
         ]
-        let normals = NormalStream(generator: Philox4x32(seed: 21))
+        let normals = NormalSource(generator: Philox4x32(seed: 21))
         for (m, noise) in models.enumerated() {
             let reference = NoiseDraws.tiled(noise, firstChain: 3, total: 13, tile: 13, stride: 13, step: 4, normals: normals)
             for (tile, stride) in [(1, 1), (4, 8), (5, 5), (7, 16)] {
@@ -150,7 +150,7 @@ final class MinibatchNoiseTests: XCTestCase {
             XCTAssertEqual(shifted[0], reference[1], "model \(m): chain 4 wherever it sits")
             XCTAssertNotEqual(nextStep[0], reference[0], "model \(m): steps 4 and 5")
             let otherSeed = NoiseDraws.tiled(noise, firstChain: 3, total: 13, tile: 13, stride: 13, step: 4,
-                                             normals: NormalStream(generator: Philox4x32(seed: 22)))
+                                             normals: NormalSource(generator: Philox4x32(seed: 22)))
             XCTAssertNotEqual(otherSeed, reference, "model \(m): seeds 21 and 22")
         }
     }

@@ -11,7 +11,7 @@ enum NoiseDraws {
         _ noise: N, at point: [Double]? = nil, chains: Int, steps: Int, seed: UInt64, firstChain: Int = 0
     ) -> [[Double]] {
         let d = noise.dimension
-        let normals = NormalStream(generator: Philox4x32(seed: seed))
+        let normals = NormalSource(generator: Philox4x32(seed: seed))
         var result = [[Double]](repeating: [], count: d)
         for k in 0..<d { result[k].reserveCapacity(chains * steps) }
         var g = [Double](repeating: 0, count: d * chains)
@@ -30,7 +30,7 @@ enum NoiseDraws {
     /// `perturb` on arrays.
     static func perturb<N: GradientNoise>(
         _ noise: N, _ g: inout [Double], x: [Double], stride: Int, count: Int, firstChain: Int,
-        step: UInt32, normals: NormalStream, scratch: inout [Double]
+        step: UInt32, normals: NormalSource, scratch: inout [Double]
     ) {
         g.withUnsafeMutableBufferPointer { gp in
             x.withUnsafeBufferPointer { xp in
@@ -45,7 +45,7 @@ enum NoiseDraws {
     /// The noise of chains firstChain ..< firstChain + total at `step`, computed tile by tile
     /// with tiles of `tile` slots inside buffers of capacity `stride`; result[k·total + c].
     static func tiled<N: GradientNoise>(
-        _ noise: N, firstChain: Int, total: Int, tile: Int, stride: Int, step: UInt32, normals: NormalStream
+        _ noise: N, firstChain: Int, total: Int, tile: Int, stride: Int, step: UInt32, normals: NormalSource
     ) -> [Double] {
         let d = noise.dimension
         var result = [Double](repeating: .nan, count: d * total)

@@ -100,7 +100,7 @@ private struct MutantAdam: Optimizer {
     var stateVectors: Int { 3 }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         let bc1 = 1 - _pow(beta1, Double(step)), bc2 = 1 - _pow(beta2, Double(step))
         var decayLR = lr
         if case .decayWithLR(let base) = mutation { decayLR = base }
@@ -150,7 +150,7 @@ private struct MutantRAdam: Optimizer {
     }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         let bc1 = 1 - _pow(beta1, Double(step)), bc2 = 1 - _pow(beta2, Double(step))
         let rhoInfinity = 2 / (1 - beta2) - 1, rho = Self.rho(beta2: beta2, t: step)
         let rectified: Bool
@@ -191,7 +191,7 @@ private struct MutantNAdam: Optimizer {
     }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         let t = Double(step), bc2 = 1 - _pow(beta2, t)
         var mu = beta1 * (1 - 0.5 * _pow(0.96, t * psi)), muNext = beta1 * (1 - 0.5 * _pow(0.96, (t + 1) * psi))
         if case .constantMu = mutation { (mu, muNext) = (beta1, beta1) }
@@ -220,7 +220,7 @@ private struct MutantRMSprop: Optimizer {
     var stateVectors: Int { 1 }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         for k in 0..<d {
             for c in 0..<count {
                 let i = k * stride + c
@@ -242,7 +242,7 @@ private struct MutantAdagrad: Optimizer {
     }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         let clr = lr / (1 + Double(step - 1) * lrDecay)
         for k in 0..<d {
             for c in 0..<count {
@@ -262,7 +262,7 @@ private struct MutantAdamax: Optimizer {
     var stateVectors: Int { 2 }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         let bc1 = 1 - _pow(beta1, Double(step))
         for k in 0..<d {
             for c in 0..<count {
@@ -288,7 +288,7 @@ private struct MutantLion: Optimizer {
     var stateVectors: Int { 1 }
 
     func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
         for k in 0..<d {
             for c in 0..<count {
                 let i = k * stride + c

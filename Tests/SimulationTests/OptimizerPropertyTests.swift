@@ -30,7 +30,7 @@ final class OptimizerPropertyTests: XCTestCase {
         ]
     }
 
-    let normals = NormalStream(generator: Philox4x32(seed: 42))
+    let normals = NormalSource(generator: Philox4x32(seed: 42))
 
     /// With g = 0 from x = 0 and the initial state, no rule moves x (0/(0 + ε) = 0, sign(0) = 0,
     /// decay of 0 is 0), and the state stays finite — also past RAdam's rectification at t = 6.

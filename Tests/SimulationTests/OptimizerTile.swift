@@ -26,7 +26,7 @@ struct OptimizerTile {
 
     /// One update t with the gradient of each chain given by `gradient(chain, k, x of that chain)`.
     mutating func step<P: Optimizer>(
-        _ optimizer: P, t: Int, lr: Double, normals: NormalStream,
+        _ optimizer: P, t: Int, lr: Double, normals: NormalSource,
         gradient: (_ chain: Int, _ k: Int, _ x: [Double]) -> Double
     ) {
         for c in 0..<count {
@@ -62,9 +62,10 @@ struct OptimizerTile {
 
 /// A deterministic noisy gradient for tests: H(x) + z with H = diag(1, 2, …) and z from the
 /// chain's gradient-noise stream at step t.
-func testGradient(normals: NormalStream, t: Int) -> (Int, Int, [Double]) -> Double {
-    { chain, k, x in
-        let pair = normals.pair(chain: UInt32(chain), step: UInt32(t), index: UInt32(k / 2), purpose: .gradientNoise)
+func testGradient(normals: NormalSource, t: Int) -> (Int, Int, [Double]) -> Double {
+    let pairs = NormalStream(generator: normals.generator)
+    return { chain, k, x in
+        let pair = pairs.pair(chain: UInt32(chain), step: UInt32(t), index: UInt32(k / 2), purpose: .gradientNoise)
         return Double(k + 1) * x[k] + 0.5 * (k % 2 == 0 ? pair.0 : pair.1)
     }
 }

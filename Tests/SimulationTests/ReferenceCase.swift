@@ -84,7 +84,7 @@ struct ReferenceCase {
         state.withUnsafeMutableBufferPointer { optimizer.initializeState($0.baseAddress!, stride: 1, count: 1, dimension: d) }
         var scratch = [0.0]
         var out = Replay()
-        let normals = NormalStream(generator: Philox4x32(seed: 0))
+        let normals = NormalSource(generator: Philox4x32(seed: 0))
         for t in 1...noise.count {
             var g = [Double](repeating: 0, count: d)
             for i in 0..<d {

@@ -37,7 +37,7 @@ final class SGDReferenceTests: XCTestCase {
             let inner: P
             var stateVectors: Int { inner.stateVectors }
             func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                        stride: Int, count: Int, dimension: Int, lr: Double, step: Int, normals: NormalStream, firstChain: Int) {
+                        stride: Int, count: Int, dimension: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
                 inner.update(x, gradient: g, state: state, stride: stride, count: count, dimension: dimension, lr: lr,
                              step: step + 1, normals: normals, firstChain: firstChain)
             }

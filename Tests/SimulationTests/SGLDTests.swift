@@ -3,11 +3,11 @@ import XCTest
 
 /// SGLD: x ← x − lr·(g + λx) + √(2·lr·T)·ξ with ξ from the chain's optimizer-noise stream.
 final class SGLDTests: XCTestCase {
-    let normals = NormalStream(generator: Philox4x32(seed: 2011))
+    let normals = NormalSource(generator: Philox4x32(seed: 2011))
 
-    /// One step is the gradient step plus √(2·lr·T) times pair ⌊k/2⌋ of the chain's
-    /// `.optimizerNoise` stream at this step (first or second normal), exactly — the layout of
-    /// `NormalStream.fill`; the gradient-noise stream is a different one.
+    /// One step is the gradient step plus √(2·lr·T) times draw k of the chain's
+    /// `.optimizerNoise` stream at this step, exactly — as `NormalSource.draws` defines it,
+    /// whatever the tiling; the gradient-noise stream is a different one.
     func testStepIsTheGradientStepPlusScaledOptimizerNoise() {
         let decay = WeightDecay([0.1, 0, 0.3])
         let sgld = SGLD(temperature: 0.7, weightDecay: decay)
@@ -17,20 +17,14 @@ final class SGLDTests: XCTestCase {
         let gradient = testGradient(normals: normals, t: t)
         tile.step(sgld, t: t, lr: lr, normals: normals, gradient: gradient)
         let scale = (2 * lr * 0.7).squareRoot()
-        var z = [Double](repeating: 0, count: 3 * 6)
-        z.withUnsafeMutableBufferPointer {
-            normals.fill($0.baseAddress!, stride: 6, count: 4, dimension: 3, firstChain: firstChain, step: UInt32(t), purpose: .optimizerNoise)
-        }
         for chain in firstChain..<firstChain + 4 {
             let x0 = before.x(chain: chain), x1 = tile.x(chain: chain)
+            let xi = NormalSource.draws(normals.generator, purpose: .optimizerNoise, chain: chain, step: UInt32(t), dimension: 3)
+            let other = NormalSource.draws(normals.generator, purpose: .gradientNoise, chain: chain, step: UInt32(t), dimension: 3)
             for k in 0..<3 {
-                let pair = normals.pair(chain: UInt32(chain), step: UInt32(t), index: UInt32(k / 2), purpose: .optimizerNoise)
-                let xi = k % 2 == 0 ? pair.0 : pair.1
-                XCTAssertEqual(xi, z[k * 6 + chain - firstChain], "pair layout = NormalStream.fill")
-                let expected = (x0[k] - lr * (gradient(chain, k, x0) + decay.values[k] * x0[k])) + scale * xi
+                let expected = (x0[k] - lr * (gradient(chain, k, x0) + decay.values[k] * x0[k])) + scale * xi[k]
                 XCTAssertEqual(x1[k], expected, "chain \(chain), coordinate \(k)")
-                let other = normals.pair(chain: UInt32(chain), step: UInt32(t), index: UInt32(k / 2), purpose: .gradientNoise)
-                XCTAssertNotEqual(xi, k % 2 == 0 ? other.0 : other.1, "optimizer noise is not the gradient noise")
+                XCTAssertNotEqual(xi[k], other[k], "optimizer noise is not the gradient noise")
             }
         }
         XCTAssertTrue(tile.paddingIsUntouched)

@@ -55,7 +55,7 @@ final class StudentTNoiseTests: XCTestCase {
     /// and the first chain of the tile; slots beyond the tile's count are never touched.
     func testDrawsDoNotDependOnTiling() {
         let noise = StudentTNoise(df: 2.5, scale: [1, 0.5, 2])
-        let normals = NormalStream(generator: Philox4x32(seed: 21))
+        let normals = NormalSource(generator: Philox4x32(seed: 21))
         for step: UInt32 in [1, 7, 100_000] {
             let whole = NoiseDraws.tiled(noise, firstChain: 1000, total: 37, tile: 37, stride: 40, step: step, normals: normals)
             XCTAssertFalse(whole.contains(where: \.isNaN))
@@ -73,7 +73,7 @@ final class StudentTNoiseTests: XCTestCase {
     /// scale 0 gets none; the noise is added to the gradient already there.
     func testDrawsDifferAndAdd() {
         let noise = StudentTNoise(df: 4, scale: [1, 0, 1])
-        let normals = NormalStream(generator: Philox4x32(seed: 22))
+        let normals = NormalSource(generator: Philox4x32(seed: 22))
         let a = NoiseDraws.tiled(noise, firstChain: 0, total: 50, tile: 50, stride: 50, step: 3, normals: normals)
         let b = NoiseDraws.tiled(noise, firstChain: 0, total: 50, tile: 50, stride: 50, step: 4, normals: normals)
         XCTAssertEqual(Set(a[0..<50] + a[100..<150] + b[0..<50] + b[100..<150]).count, 200)
@@ -82,7 +82,7 @@ final class StudentTNoiseTests: XCTestCase {
         NoiseDraws.perturb(noise, &g, x: scratch, stride: 50, count: 50, firstChain: 0, step: 3, normals: normals, scratch: &scratch)
         for i in g.indices { XCTAssertEqual(g[i], 10 + a[i]) }
         let otherSeed = NoiseDraws.tiled(noise, firstChain: 0, total: 50, tile: 50, stride: 50, step: 3,
-                                         normals: NormalStream(generator: Philox4x32(seed: 23)))
+                                         normals: NormalSource(generator: Philox4x32(seed: 23)))
         XCTAssertTrue(zip(a[0..<50], otherSeed[0..<50]).allSatisfy { $0 != $1 })
     }
 

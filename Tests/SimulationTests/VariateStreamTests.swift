@@ -6,7 +6,7 @@ final class VariateStreamTests: XCTestCase {
     /// purpose + 256·attempt).
     func testAddressing() {
         let generator = Philox4x32(seed: 9)
-        let variates = VariateStream(NormalStream(generator: generator))
+        let variates = VariateStream(NormalSource(generator: generator))
         XCTAssertEqual(variates, VariateStream(generator: generator))
         for purpose in VariatePurpose.allCases {
             for attempt: UInt32 in [0, 1, 255, 1 << 23] {

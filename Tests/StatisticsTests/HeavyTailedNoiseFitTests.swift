@@ -22,7 +22,7 @@ final class HeavyTailedNoiseFitTests: XCTestCase {
     /// Coordinate `k` of ξ for chains 0..<500 at steps 1...200.
     func draws<N: GradientNoise>(_ noise: N, coordinate k: Int = 0, seed: UInt64) -> [Double] {
         let chains = 500, d = noise.dimension
-        let normals = NormalStream(generator: Philox4x32(seed: seed))
+        let normals = NormalSource(generator: Philox4x32(seed: seed))
         var g = [Double](repeating: 0, count: d * chains), scratch = g
         let x = g
         var result: [Double] = []

@@ -124,7 +124,7 @@ public struct HistogramCounts: Sendable, Equatable {
         self.plan = plan
         self.ranges = ranges
         let d = ranges.count
-        counts = [Int](repeating: 0, count: d * plan.countingBins)
+        counts = [Int](repeating: 0, count: plan.isActive ? d * plan.countingBins : 0)
         below = [Int](repeating: 0, count: d)
         above = [Int](repeating: 0, count: d)
         pairCounts = [Int](repeating: 0, count: plan.pairs.count * plan.pairBins * plan.pairBins)

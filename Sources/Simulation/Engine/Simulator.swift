@@ -55,7 +55,7 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         let workers = Swift.max(1, Swift.min(threads, groups))
         let scratch = (0..<workers).map { _ in
             WorkerScratch(dimension: dimension, stateVectors: optimizer.stateVectors, basins: state.basinCount,
-                          plan: plan.histograms, layout: state.layout)
+                          plan: plan.histograms, layout: state.layout, generator: normals.generator)
         }
         defer { scratch.forEach { $0.deallocate() } }
         let burnInSnapshots = (resume?.burnIn ?? []).filter { $0.phase == .burnIn && state.fits($0) }
@@ -175,8 +175,8 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         case .point(let at):
             for k in 0..<d { for c in 0..<n { x[k * stride + c] = at[k] } }
         case .gaussian(let mean, let std):
-            normals.fill(x, stride: stride, count: n, dimension: d, firstChain: tile.chains.lowerBound,
-                         step: 0, purpose: .initialization)
+            scratch.normals.fill(x, stride: stride, count: n, dimension: d, firstChain: tile.chains.lowerBound,
+                                 step: 0, purpose: .initialization)
             for k in 0..<d { for c in 0..<n { x[k * stride + c] = mean[k] + std[k] * x[k * stride + c] } }
         }
         optimizer.initializeState(state.optimizerState + tile.offset * d * optimizer.stateVectors,
@@ -224,18 +224,18 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                     objective.gradient(UnsafePointer(x), into: g, stride: stride, count: n)
                 }
                 noise.perturb(g, x: UnsafePointer(x), stride: stride, count: n, firstChain: firstChain,
-                              step: UInt32(truncatingIfNeeded: t), normals: normals, scratch: z)
+                              step: UInt32(truncatingIfNeeded: t), normals: scratch.normals, scratch: z)
                 if clipStage == .gradient {
                     clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
                     if fdr && isRecorded { fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: state, scratch: scratch) }
                     optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
-                                     lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
+                                     lr: lrs[t - chunkStart], step: t, normals: scratch.normals, firstChain: firstChain)
                 } else {
                     // Clip the update Δx = x_new − x_old instead; z is free once the noise is added.
                     if fdr && isRecorded { fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: state, scratch: scratch) }
                     z.update(from: x, count: d * stride)
                     optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
-                                     lr: lrs[t - chunkStart], step: t, normals: normals, firstChain: firstChain)
+                                     lr: lrs[t - chunkStart], step: t, normals: scratch.normals, firstChain: firstChain)
                     for i in 0..<(d * stride) { g[i] = x[i] - z[i] }
                     clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
                     for i in 0..<(d * stride) { x[i] = z[i] + g[i] }
@@ -342,18 +342,26 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         flags: UnsafeMutablePointer<Double>
     ) {
         let d = dimension, stride = tile.stride, n = tile.count, bound = plan.divergenceBound
+        // First one branch-free pass over the whole tile: almost always nothing diverged.
+        var suspicious: UInt64 = 0
+        for k in 0..<d {
+            let xk = x + k * stride
+            for c in 0..<n { suspicious |= xk[c].magnitude <= bound ? 0 : 1 }
+        }
+        for r in 0..<(d * optimizer.stateVectors) {
+            let row = optimizerState + r * stride
+            for c in 0..<n { suspicious |= row[c].magnitude <= .greatestFiniteMagnitude ? 0 : 1 }
+        }
+        if suspicious == 0 { return }
         for c in 0..<n { flags[c] = 0 }
         for k in 0..<d {
             let xk = x + k * stride
-            for c in 0..<n where !(Swift.abs(xk[c]) <= bound) { flags[c] = 1 }
+            for c in 0..<n where !(xk[c].magnitude <= bound) { flags[c] = 1 }
         }
         for r in 0..<(d * optimizer.stateVectors) {
             let row = optimizerState + r * stride
             for c in 0..<n where !row[c].isFinite { flags[c] = 1 }
         }
-        var any = 0.0
-        for c in 0..<n { any += flags[c] }
-        if any == 0 { return }
         let minimum = objective.minimum
         for c in 0..<n where flags[c] != 0 {
             let chain = tile.chains.lowerBound + c

@@ -33,8 +33,10 @@ final class WorkerScratch: @unchecked Sendable {
     /// Per coordinate: lower end of the counting range and counting bins per unit.
     let histogramLower: UnsafeMutablePointer<Double>
     let histogramScale: UnsafeMutablePointer<Double>
+    /// The worker's normal draws: generator states of the tile being stepped.
+    let normals: NormalSource
 
-    init(dimension: Int, stateVectors: Int, basins: Int, plan: HistogramPlan, layout: ChainLayout) {
+    init(dimension: Int, stateVectors: Int, basins: Int, plan: HistogramPlan, layout: ChainLayout, generator: Philox4x32) {
         self.dimension = dimension
         self.stateVectors = stateVectors
         self.basins = basins
@@ -65,6 +67,7 @@ final class WorkerScratch: @unchecked Sendable {
         tileCounts.initialize(repeating: 0, count: Swift.max(1, tileCountsSize))
         histogramLower = buffer(dimension)
         histogramScale = buffer(dimension)
+        normals = NormalSource(generator: generator, capacity: tileSize)
     }
 
     func deallocate() {
@@ -152,40 +155,18 @@ struct TileAccumulator {
         let d = dimension
         let y = scratch.centered
         let shift = state.shiftPointer
-        var alives = 0.0
-        for c in 0..<n { alives += alive[c] }
-        sums[0] += alives
+        sums[0] += LaneSums.sum(alive, count: n)
         for k in 0..<d {
             let xk = x + k * stride, yk = y + k * stride, m = shift[k]
-            var s1 = 0.0
-            for c in 0..<n {
-                let v = (xk[c] - m) * alive[c]
-                yk[c] = v
-                s1 += v
-            }
-            sum[k] += s1
+            for c in 0..<n { yk[c] = (xk[c] - m) * alive[c] }
+            sum[k] += LaneSums.sum(yk, count: n)
             if plan.higherMoments {
-                var s3 = 0.0, s4 = 0.0
-                for c in 0..<n {
-                    let v2 = yk[c] * yk[c]
-                    s3 += v2 * yk[c]
-                    s4 += v2 * v2
-                }
+                let (s3, s4) = LaneSums.cubesAndFourthPowers(yk, count: n)
                 cube[k] += s3
                 fourth[k] += s4
             }
         }
-        if plan.covariance {
-            for i in 0..<d {
-                let yi = y + i * stride
-                for j in i..<d {
-                    let yj = y + j * stride
-                    var s = 0.0
-                    for c in 0..<n { s += yi[c] * yj[c] }
-                    cross[i * d + j] += s
-                }
-            }
-        }
+        if plan.covariance { LaneSums.addCrossProducts(y, stride: stride, dimension: d, count: n, into: cross) }
         if plan.observation.fluctuationDissipation {
             let before = scratch.previous, dots = scratch.fdrDot
             var crossSum = 0.0, stepSum = 0.0

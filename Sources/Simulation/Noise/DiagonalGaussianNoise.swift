@@ -16,14 +16,11 @@ public struct DiagonalGaussianNoise: GradientNoise {
 
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {
-        normals.fill(scratch, stride: stride, count: count, dimension: dimension,
-                     firstChain: firstChain, step: step, purpose: .gradientNoise)
-        for k in 0..<dimension {
-            let s = std[k]
-            let gk = g + k * stride, zk = scratch + k * stride
-            for c in 0..<count { gk[c] += s * zk[c] }
+        std.withUnsafeBufferPointer { scale in
+            normals.add(scaledBy: scale.baseAddress!, to: g, stride: stride, count: count, dimension: dimension,
+                        firstChain: firstChain, step: step, purpose: .gradientNoise)
         }
     }
 }

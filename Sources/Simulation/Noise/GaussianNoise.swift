@@ -25,7 +25,7 @@ public struct GaussianNoise: GradientNoise {
 
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {
         normals.fill(scratch, stride: stride, count: count, dimension: dimension,
                      firstChain: firstChain, step: step, purpose: .gradientNoise)

@@ -13,7 +13,7 @@ public protocol GradientNoise: Sendable {
     var covariance: [Double]? { get }
     func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     )
 }
 

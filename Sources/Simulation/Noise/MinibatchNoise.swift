@@ -80,7 +80,7 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
     @_specialize(where Data == LogisticRegression)
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {
         let d = dimension
         let finite = objective.exampleCount != nil

@@ -5,6 +5,6 @@ public struct NoNoise: GradientNoise {
     public var covariance: [Double]? { [Double](repeating: 0, count: dimension * dimension) }
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {}
 }

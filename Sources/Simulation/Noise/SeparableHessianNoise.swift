@@ -22,7 +22,7 @@ public struct SeparableHessianNoise<O: SeparableObjective>: GradientNoise {
     @_specialize(where O == DoubleWell)
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {
         guard scale > 0 else { return }
         normals.fill(scratch, stride: stride, count: count, dimension: dimension, firstChain: firstChain, step: step,

@@ -32,7 +32,7 @@ public struct StudentTNoise: GradientNoise {
 
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
-        firstChain: Int, step: UInt32, normals: NormalStream, scratch: UnsafeMutablePointer<Double>
+        firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {
         let variates = VariateStream(normals)
         variates.addScaledDraws(to: g, scale: scale, stride: stride, count: count, firstChain: firstChain) { chain, k in

@@ -25,7 +25,7 @@ public struct Lion: Optimizer {
     public func update(
         _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
         state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalStream, firstChain: Int
+        lr: Double, step: Int, normals: NormalSource, firstChain: Int
     ) {
         let b1 = beta1, b2 = beta2
         for k in 0..<dimension {

@@ -57,7 +57,7 @@ public struct NAdam: Optimizer {
     public func update(
         _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
         state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalStream, firstChain: Int
+        lr: Double, step: Int, normals: NormalSource, firstChain: Int
     ) {
         let b1 = beta1, b2 = beta2, eps = eps
         let t = Double(step)

@@ -3,10 +3,10 @@
 ///     g ← g + λ·x                                   (coupled L2, as SGD)
 ///     x ← x − lr·g + √(2·lr·T)·ξ,   ξ ~ N(0, I)     (T = temperature)
 ///
-/// ξ comes from the chain's own `.optimizerNoise` stream at this step, in the layout of
-/// `NormalStream.fill` (pair j gives coordinates 2j and 2j + 1), drawn pair by pair so that
-/// no scratch is needed and a chain's trajectory does not depend on how chains are tiled.
-/// With T = 0 no normals are drawn and the rule is plain SGD. No state.
+/// ξ comes from the chain's own `.optimizerNoise` stream at this step (`NormalSource`), drawn
+/// into the gradient's buffer once the gradient step is taken, so no scratch is needed; a
+/// chain's trajectory does not depend on how chains are tiled. With T = 0 no normals are drawn
+/// and the rule is plain SGD. No state.
 ///
 /// - Parameters:
 ///   - temperature: T ≥ 0; T = 1 samples the Gibbs density ∝ exp(−f) for small lr.
@@ -25,7 +25,7 @@ public struct SGLD: Optimizer {
     public func update(
         _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
         state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalStream, firstChain: Int
+        lr: Double, step: Int, normals: NormalSource, firstChain: Int
     ) {
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride
@@ -38,17 +38,11 @@ public struct SGLD: Optimizer {
         }
         guard temperature != 0 else { return }
         let scale = (2 * lr * temperature).squareRoot()
-        let t = UInt32(truncatingIfNeeded: step)
-        for j in 0..<(dimension + 1) / 2 {
-            let even = x + 2 * j * stride
-            let hasOdd = 2 * j + 1 < dimension
-            let odd = x + (hasOdd ? 2 * j + 1 : 2 * j) * stride
-            for c in 0..<count {
-                let (z0, z1) = normals.pair(chain: UInt32(truncatingIfNeeded: firstChain + c), step: t,
-                                            index: UInt32(j), purpose: .optimizerNoise)
-                even[c] += scale * z0
-                if hasOdd { odd[c] += scale * z1 }
-            }
+        normals.fill(g, stride: stride, count: count, dimension: dimension, firstChain: firstChain,
+                     step: UInt32(truncatingIfNeeded: step), purpose: .optimizerNoise)
+        for k in 0..<dimension {
+            let xk = x + k * stride, zk = g + k * stride
+            for c in 0..<count { xk[c] += scale * zk[c] }
         }
     }
 }

@@ -7,7 +7,7 @@ public struct SignSGD: Optimizer {
     public func update(
         _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
         state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalStream, firstChain: Int
+        lr: Double, step: Int, normals: NormalSource, firstChain: Int
     ) {
         for k in 0..<dimension {
             let xk = x + k * stride, gk = g + k * stride

@@ -16,7 +16,7 @@ public struct Signum: Optimizer {
     public func update(
         _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
         state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalStream, firstChain: Int
+        lr: Double, step: Int, normals: NormalSource, firstChain: Int
     ) {
         let beta = beta
         for k in 0..<dimension {

@@ -26,3 +26,4 @@ import Darwin
 #else
 @usableFromInline @inline(__always) func _sincos(_ x: Double) -> (sin: Double, cos: Double) { (sin(x), cos(x)) }
 #endif
+

@@ -1,12 +1,12 @@
 /// What a non-Gaussian draw is for. The raw value is the low byte of Philox's fourth
 /// counter word; 0–3 belong to `StreamPurpose` (gradientNoise 0, initialization 1,
-/// optimizerNoise 2, resampling 3), so these streams never meet NormalStream's.
+/// optimizerNoise 2, resampling 3) and 16–19 to `NormalSource`'s seeds, so these streams never meet theirs.
 public enum VariatePurpose: UInt32, Sendable, CaseIterable {
     case studentT = 4
     case alphaStable = 5
 }
 
-/// Uniform and heavy-tailed draws addressed by (chain, step, index, purpose), like `NormalStream`.
+/// Uniform and heavy-tailed draws addressed by (chain, step, index, purpose), like `NormalStream` and `NormalSource`.
 ///
 /// Draw `index` (a coordinate) of chain c at step t, attempt a, comes from Philox block
 /// (index, t, c, purpose + 256·a). Rejection samplers consume a variable number of blocks:
@@ -21,7 +21,7 @@ public struct VariateStream: Sendable, Equatable {
     public init(generator: Philox4x32) { self.generator = generator }
 
     /// The draws of the run whose Gaussian draws are `normals`: the same key, other counters.
-    public init(_ normals: NormalStream) { self.generator = normals.generator }
+    public init(_ normals: NormalSource) { self.generator = normals.generator }
 
     /// Philox block (index, step, chain, purpose + 256·attempt).
     @inline(__always)
