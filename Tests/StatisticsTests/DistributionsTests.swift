@@ -26,6 +26,24 @@ final class DistributionsTests: XCTestCase {
         XCTAssertEqual(Distributions.studentTCDF(1.3, df: 1e9), Distributions.normalCDF(1.3), accuracy: 1e-9)
     }
 
+    /// χ² quantiles against scipy.stats.chi2.ppf / isf (tabulated 5 % points of χ²(10): 3.9403,
+    /// 18.3070), the 5σ-equivalent tails of χ²(399), and the round trip through chiSquaredQ.
+    func testChiSquaredQuantiles() {
+        let ten = Distributions.chiSquaredQuantiles(lower: 0.05, upper: 0.05, df: 10)
+        XCTAssertEqual(ten.lower, 3.9402991361190605, accuracy: 1e-10)
+        XCTAssertEqual(ten.upper, 18.30703805327515, accuracy: 1e-10)
+        let p = Distributions.normalCDF(-5)
+        let far = Distributions.chiSquaredQuantiles(lower: p, upper: p, df: 399)
+        XCTAssertEqual(far.lower, 273.3753135861768, accuracy: 1e-8)
+        XCTAssertEqual(far.upper, 556.5743467715641, accuracy: 1e-8)
+        XCTAssertEqual(Distributions.chiSquaredQ(far.upper, df: 399), p, accuracy: 1e-12 * p)
+        XCTAssertEqual(1 - Distributions.chiSquaredQ(far.lower, df: 399), p, accuracy: 1e-9 * p)
+        for bad in [Distributions.chiSquaredQuantiles(lower: 0, upper: 0.1, df: 3), Distributions.chiSquaredQuantiles(lower: 0.1, upper: 1, df: 3),
+                    Distributions.chiSquaredQuantiles(lower: 0.1, upper: 0.1, df: 0)] {
+            XCTAssertTrue(bad.lower.isNaN && bad.upper.isNaN)
+        }
+    }
+
     /// Out-of-domain arguments answer NaN (or the obvious limit) instead of a GSL error.
     func testEdges() {
         XCTAssertTrue(Distributions.studentTCDF(1, df: 0).isNaN)

@@ -24,6 +24,26 @@ final class SGDStationaryTheoryTests: XCTestCase {
         XCTAssertLessThan(t.spectralRadius, 1)
     }
 
+    /// Dampening τ is heavy ball with lr·(1 − τ) (the buffer is (1 − τ) times heavy ball's from
+    /// step 2 on; the stationary law forgets the undampened first step): the same stationary
+    /// mean and covariance, on the rotated 3-D problem of `testLyapunovResidual`, with coupled L2.
+    func testDampeningIsHeavyBallWithAScaledLearningRate() throws {
+        let h = [3.0, 0.4, -0.2, 0.4, 1.0, 0.1, -0.2, 0.1, 0.5]
+        let c = [1.0, 0.3, 0, 0.3, 0.5, 0.1, 0, 0.1, 0.8]
+        for tau in [0.1, 0.5, 0.9] {
+            let dampened = try SGDStationaryTheory(parameters(lr: 0.05, momentum: 0.8, dampening: tau, hessian: h, noise: c,
+                                                              decay: [0.01, 0.02, 0]))
+            let heavyBall = try SGDStationaryTheory(parameters(lr: 0.05 * (1 - tau), momentum: 0.8, hessian: h, noise: c,
+                                                               decay: [0.01, 0.02, 0]))
+            let a = try XCTUnwrap(dampened.covariance), b = try XCTUnwrap(heavyBall.covariance)
+            let scale = b.map(Swift.abs).max()!
+            for i in 0..<9 { XCTAssertEqual(a[i], b[i], accuracy: 1e-12 * scale, "τ \(tau), entry \(i)") }
+            for k in 0..<3 { XCTAssertEqual(dampened.mean[k], heavyBall.mean[k], accuracy: 1e-15) }
+            let sde = try XCTUnwrap(dampened.continuousCovariance), sdeHeavyBall = try XCTUnwrap(heavyBall.continuousCovariance)
+            for i in 0..<9 { XCTAssertEqual(sde[i], sdeHeavyBall[i], accuracy: 1e-12 * scale, "τ \(tau), SDE entry \(i)") }
+        }
+    }
+
     /// Coupled L2 moves the mean to (H + λ)⁻¹ H x*.
     func testWeightDecayShiftsTheMean() throws {
         let t = try SGDStationaryTheory(parameters(lr: 0.1, decay: [0.5]))

@@ -5,16 +5,20 @@ import XCTest
 /// interrupted (SIGINT) part-way and resumed with `--resume` writes the same files as an
 /// uninterrupted run: every CSV, theory.json and .npy byte for byte, and summary.json byte
 /// for byte apart from the lines of wall time, per-optimizer seconds and thread count.
+///
+/// The runs are stopped at a known point, not raced: OPTCLOUD_TEST_STOP_AFTER_SNAPSHOTS
+/// (README, "Tests") makes the binary signal itself once a given number of group snapshots
+/// are on disk.
 final class CheckpointResumeTests: XCTestCase {
-    /// Two optimizers on a double well with every observation, traces and stored samples,
-    /// about a second per optimizer on one thread: long enough to be stopped part-way.
+    /// Two optimizers on a double well with every observation, traces and stored samples;
+    /// every finished group is written at once (checkpoint_seconds: 0).
     static let config = """
         name: resume
         seed: 9
         objective: {type: double-well, barrier: 1, tilt: 0.2, curvature: [1.0]}
         noise: {type: gaussian, std: 1.0}
         init: {type: gaussian, mean: [1, 0], std: [0.3, 0.3]}
-        chains: 24000
+        chains: 2560
         steps: 1500
         burn_in: 500
         divergence_bound: 4.0
@@ -25,6 +29,12 @@ final class CheckpointResumeTests: XCTestCase {
         output: {samples: final, trace_chains: 2}
 
         """
+
+    /// Snapshots are written phase by phase, 256 groups each: the first optimizer's burn-in
+    /// and recording, then the second's burn-in; the stop comes after 20 recorded groups of
+    /// the second optimizer.
+    static let groups = 256, recordedBeforeStop = 20
+    static let stopAfter = 3 * groups + recordedBeforeStop
 
     /// The uninterrupted run, made once for all the tests of this class.
     nonisolated(unsafe) static var reference: URL?
@@ -60,20 +70,24 @@ final class CheckpointResumeTests: XCTestCase {
         directoryListing(out.appendingPathComponent("checkpoint")).filter { $0.hasPrefix(prefix) && $0.hasSuffix(".snap") }.count
     }
 
-    /// Starts a one-thread run and stops it with `signal` once the second optimizer has
-    /// finished recording some but not all of its 256 groups.
-    func interruptedRun(_ work: URL, signal: Int32) throws -> (URL, OptcloudResult) {
+    /// Runs on one thread and stops with `signal` (KILL or INT) right after the second
+    /// optimizer's 20th recorded group is written.
+    func interruptedRun(_ work: URL, signal: String) throws -> (URL, OptcloudResult) {
         let out = work.appendingPathComponent("out")
-        let running = try Optcloud.start(["run", try makeConfig(work), "--out", out.path, "--threads", "1"], in: work)
-        let deadline = Date().addingTimeInterval(60)
-        while snapshots(out, "opt1-recording-") < 20, Date() < deadline, running.process.isRunning { usleep(5_000) }
-        XCTAssertTrue(running.process.isRunning, "the run ended before it could be stopped")
-        kill(running.processIdentifier, signal)
-        let result = running.wait(timeout: 60)
+        let result = try Optcloud.run(["run", try makeConfig(work), "--out", out.path, "--threads", "1"], in: work,
+                                      environment: ["OPTCLOUD_TEST_STOP_AFTER_SNAPSHOTS": String(Self.stopAfter),
+                                                    "OPTCLOUD_TEST_STOP_SIGNAL": signal], timeout: 120)
+        XCTAssertFalse(result.timedOut, result.diagnostic)
+        XCTAssertEqual(snapshots(out, "opt0-recording-"), Self.groups, "the first optimizer finished")
+        XCTAssertEqual(snapshots(out, "opt1-burnin-"), Self.groups, "the second optimizer's burn-in finished")
         let recorded = snapshots(out, "opt1-recording-")
-        XCTAssertGreaterThanOrEqual(recorded, 20)
-        XCTAssertLessThan(recorded, 256, "stopped part-way through the second optimizer")
-        XCTAssertEqual(snapshots(out, "opt0-recording-"), 256, "the first optimizer finished")
+        if signal == "KILL" {
+            XCTAssertEqual(recorded, Self.recordedBeforeStop, "killed right after the 20th recorded group")
+        } else {
+            // SIGINT stops the run within the group being simulated when the signal lands.
+            XCTAssertGreaterThanOrEqual(recorded, Self.recordedBeforeStop)
+            XCTAssertLessThan(recorded, Self.groups, "stopped part-way through the second optimizer")
+        }
         return (out, result)
     }
 
@@ -105,7 +119,7 @@ final class CheckpointResumeTests: XCTestCase {
     func testAKilledRunResumesToTheUninterruptedResult() throws {
         _ = try referenceRun()
         let work = try makeTemporaryDirectory(self)
-        let (out, killed) = try interruptedRun(work, signal: SIGKILL)
+        let (out, killed) = try interruptedRun(work, signal: "KILL")
         XCTAssertEqual(killed.reason, .uncaughtSignal)
         XCTAssertEqual(directoryListing(out).filter { !$0.hasPrefix(".") }, ["checkpoint"], "a killed run leaves only its checkpoint")
         let resumed = try resume(out, in: work)
@@ -117,7 +131,7 @@ final class CheckpointResumeTests: XCTestCase {
     func testAnInterruptedRunKeepsItsResultsSoFarAndResumes() throws {
         _ = try referenceRun()
         let work = try makeTemporaryDirectory(self)
-        let (out, interrupted) = try interruptedRun(work, signal: SIGINT)
+        let (out, interrupted) = try interruptedRun(work, signal: "INT")
         XCTAssertEqual(interrupted.reason, .exit, interrupted.diagnostic)
         XCTAssertEqual(interrupted.status, 130, interrupted.diagnostic)
         XCTAssertEqual(interrupted.stderrLines.count, 1, interrupted.diagnostic)
@@ -130,6 +144,8 @@ final class CheckpointResumeTests: XCTestCase {
         let stop = try XCTUnwrap(summary["interrupted"] as? [String: Any])
         XCTAssertEqual(stop["optimizer"] as? String, "momentum")
         XCTAssertEqual(RunOutput.number(stop["signal"]), 2)
+        XCTAssertEqual(RunOutput.number(stop["recorded_groups"]), Double(snapshots(out, "opt1-recording-")))
+        XCTAssertEqual(RunOutput.number(stop["groups"]), Double(Self.groups))
         XCTAssertEqual((summary["optimizers"] as? [[String: Any]])?.compactMap { $0["label"] as? String }, ["sgd"])
         let reference = try referenceRun()
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("samples_sgd.npy")),
@@ -149,7 +165,7 @@ final class CheckpointResumeTests: XCTestCase {
     func testDamagedSnapshotsAreSimulatedAgain() throws {
         _ = try referenceRun()
         let work = try makeTemporaryDirectory(self)
-        let (out, _) = try interruptedRun(work, signal: SIGKILL)
+        let (out, _) = try interruptedRun(work, signal: "KILL")
         let checkpoint = out.appendingPathComponent("checkpoint")
         let names = directoryListing(checkpoint).filter { $0.hasSuffix(".snap") }
         for name in names.prefix(3) {
@@ -166,7 +182,7 @@ final class CheckpointResumeTests: XCTestCase {
 
     func testResumeRefusesAnotherConfigAndBadDirectories() throws {
         let work = try makeTemporaryDirectory(self)
-        let (out, _) = try interruptedRun(work, signal: SIGKILL)
+        let (out, _) = try interruptedRun(work, signal: "KILL")
         let config = try makeConfig(work)
         func expectUsageError(_ arguments: [String], mentions: [String], line: UInt = #line) throws {
             let result = try Optcloud.run(arguments, in: work)

@@ -71,6 +71,12 @@ final class CompareCommandTests: XCTestCase {
         return try RunOutput.records(url, file: file, line: line)
     }
 
+    /// The first optimizer's entry of DIR/summary.json.
+    private func firstOptimizer(_ directory: URL) throws -> [String: Any] {
+        let summary = try RunOutput.json(directory.appendingPathComponent("summary.json"))
+        return try XCTUnwrap((summary["optimizers"] as? [[String: Any]])?.first)
+    }
+
     private func number(_ row: [String: String], _ key: String) -> Double {
         row[key].flatMap { Double($0) } ?? .nan
     }
@@ -91,18 +97,20 @@ final class CompareCommandTests: XCTestCase {
         // holds exactly, p is super-uniform, and p ≤ 0.001 has probability ≤ 0.001.
         let p = number(row, "energy_p_value")
         XCTAssertGreaterThan(p, 0.001, "same distribution, yet p = \(p)")
-        // Sampling error alone: 1000 chains × 100 draws with integrated autocorrelation time
-        // 19 steps along x₀ (ρ = 1 − lr·h = 0.9) give ~5000 effective samples, so each mean
-        // has a standard error of ~0.003 and each variance ~1.4%; W₂ between two such fits is
-        // typically ~0.005, 2% of the cloud's scale √tr Σ ≈ 0.26 (measured over six seed
-        // pairs: W₂/√tr = 1.4–3.7%). 10% is 5 typical values.
+        // Sampling error alone: the two runs agree entry by entry within 5 combined standard
+        // errors, and W₂, both KL and the principal angle stay inside what that agreement
+        // allows (`SameLawBounds`, from the standard errors in summary.json).
+        let a = try XCTUnwrap(SameLawBounds.Fit(try firstOptimizer(work.appendingPathComponent("seed1"))))
+        let b = try XCTUnwrap(SameLawBounds.Fit(try firstOptimizer(work.appendingPathComponent("seed2"))))
+        let bounds = try SameLawBounds(a, b)
+        XCTAssertTrue(bounds.entriesAgree, "the two seeds' means and covariances differ by \(bounds.maxZ) standard errors")
         let w2 = number(row, "w2_gaussian"), trace = number(row, "trace_a")
-        XCTAssertLessThan(w2, 0.1 * trace.squareRoot(), "W2 = \(w2), tr = \(trace)")
-        XCTAssertLessThan(number(row, "kl_ab"), 0.01)
-        XCTAssertLessThan(number(row, "kl_ba"), 0.01)
-        // Both principal axes are x₀ (variance 0.053 against 0.016); the sampling error of
-        // the angle is about 0.5°.
-        XCTAssertLessThan(number(row, "principal_angle_deg"), 5)
+        XCTAssertLessThan(w2, bounds.w2, "W2 = \(w2)")
+        XCTAssertLessThan(number(row, "kl_ab"), bounds.klAB)
+        XCTAssertLessThan(number(row, "kl_ba"), bounds.klBA)
+        XCTAssertLessThan(number(row, "principal_angle_deg"), bounds.principalAngleDegrees)
+        print("same config, seeds 1 and 2: max z \(bounds.maxZ); W2 \(w2) < \(bounds.w2); KL \(number(row, "kl_ab")) < \(bounds.klAB), "
+              + "\(number(row, "kl_ba")) < \(bounds.klBA); angle \(number(row, "principal_angle_deg"))° < \(bounds.principalAngleDegrees)°")
         XCTAssertEqual(number(row, "flatness_a"), 5, accuracy: 1e-12, "tr H = 1 + 4")
         XCTAssertEqual(row["occupancy_a"], "", "no basins.csv")
         print("same config, seeds 1 and 2: p = \(p), W2 = \(w2), √tr = \(trace.squareRoot())")
@@ -127,11 +135,21 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(row["cloud_a"], "run/sgd")
         XCTAssertEqual(row["cloud_b"], "run/adam")
         XCTAssertEqual(number(row, "energy_p_value"), 1.0 / 500, "no permutation reaches the observed energy distance")
-        // Adam's cloud is ~5 times wider in variance: W₂ ≈ √tr Σ_adam − √tr Σ_sgd ≈ 0.09,
-        // far beyond the ~1% sampling error, and above half of SGD's own scale.
+        // Adam's cloud is ~5 times wider in variance: W₂ is beyond what sampling error allows
+        // between clouds of one law (`SameLawBounds`), and the traces differ by more than 5
+        // combined standard errors (se(tr Σ) ≤ Σ_k se(Σ_kk)). Common random numbers correlate
+        // the two clouds positively, so √(se_a² + se_b²) overstates the error of a difference:
+        // both checks are conservative.
+        let summary = try RunOutput.json(out.appendingPathComponent("summary.json"))["optimizers"] as? [[String: Any]] ?? []
+        XCTAssertEqual(summary.count, 2)
+        let sgd = try XCTUnwrap(SameLawBounds.Fit(summary.first ?? [:])), adam = try XCTUnwrap(SameLawBounds.Fit(summary.last ?? [:]))
+        let bounds = try SameLawBounds(sgd, adam)
         let w2 = number(row, "w2_gaussian")
-        XCTAssertGreaterThan(w2, 0.5 * number(row, "trace_a").squareRoot(), "W2 = \(w2)")
-        XCTAssertGreaterThan(number(row, "trace_b"), 2 * number(row, "trace_a"))
+        XCTAssertFalse(bounds.entriesAgree)
+        XCTAssertGreaterThan(w2, bounds.w2, "W2 = \(w2)")
+        let traceSE = [sgd, adam].map { fit in (0..<2).reduce(0) { $0 + fit.covarianceStderr[$1 * 2 + $1] } }
+        XCTAssertGreaterThan(number(row, "trace_b") - number(row, "trace_a"),
+                             5 * (traceSE[0] * traceSE[0] + traceSE[1] * traceSE[1]).squareRoot())
         let svg = try RunOutput.text(out.appendingPathComponent("comparison.svg"))
         XCTAssertTrue(svg.hasPrefix("<?xml") && svg.contains("run/adam") && svg.hasSuffix("</svg>\n"))
         print("SGD vs Adam: p = \(number(row, "energy_p_value")), W2 = \(w2), √tr = \(number(row, "trace_a").squareRoot()), \(number(row, "trace_b").squareRoot())")

@@ -76,16 +76,19 @@ enum Optcloud {
     struct NotFound: Error {}
 
     /// Runs optcloud with `arguments` in `directory`, killing it after `timeout` seconds.
-    /// `shellPrefix` (e.g. `ulimit -v 4000000`) runs in /bin/sh before exec'ing optcloud.
+    /// `shellPrefix` (e.g. `ulimit -v 4000000`) runs in /bin/sh before exec'ing optcloud;
+    /// `environment` is added to the test's own.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, shellPrefix: String? = nil, timeout: TimeInterval = 60,
+    static func run(_ arguments: [String], in directory: URL? = nil, shellPrefix: String? = nil,
+                    environment: [String: String] = [:], timeout: TimeInterval = 60,
                     file: StaticString = #filePath, line: UInt = #line) throws -> OptcloudResult {
-        let running = try start(arguments, in: directory, shellPrefix: shellPrefix, file: file, line: line)
+        let running = try start(arguments, in: directory, shellPrefix: shellPrefix, environment: environment, file: file, line: line)
         return running.wait(timeout: timeout, file: file, line: line)
     }
 
     /// Starts optcloud without waiting for it.
     static func start(_ arguments: [String], in directory: URL? = nil, shellPrefix: String? = nil,
+                      environment extra: [String: String] = [:],
                       file: StaticString = #filePath, line: UInt = #line) throws -> RunningOptcloud {
         let executable = try requireExecutable(file: file, line: line)
         let process = Process()
@@ -100,6 +103,7 @@ enum Optcloud {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["COLUMNS"] = "200"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let outFile = try temporaryFile("stdout"), errFile = try temporaryFile("stderr")
         let outHandle = try FileHandle(forWritingTo: outFile), errHandle = try FileHandle(forWritingTo: errFile)

@@ -205,6 +205,48 @@ final class ReportFilesTests: XCTestCase {
         XCTAssertGreaterThan(RunOutput.number(first?["occupancy_stderr"]) ?? 0, 0)
     }
 
+    /// Basin occupancy through the binary against the Gibbs probability theory.json reports:
+    /// SGLD at T = 1, lr = 0.005 on the tilted double well, burnt in for 3000 steps (the chain's
+    /// slowest mode decays in 258 steps, so e^{−11.6} of the start is left). Tolerance: 5 of
+    /// summary.json's occupancy_stderr (cluster-robust over 256 groups of chains). Gibbs is the
+    /// continuous-time law: the discrete chain's exact stationary occupancy (its transition
+    /// kernel solved on a grid, as StandardErrorCalibrationTests does) is 0.63470 against
+    /// Gibbs's 0.63504, a bias of 3.4·10⁻⁴ ≈ 0.07 standard errors here.
+    func testOccupancyAgreesWithGibbs() throws {
+        let work = try makeTemporaryDirectory(self)
+        let out = try run("""
+            name: gibbs
+            seed: 4
+            objective: {type: double-well, dim: 1, barrier: 1.0, tilt: 0.3}
+            noise: {type: none}
+            init: {type: point, at: [0.9601495555191055]}
+            chains: 1000
+            steps: 8000
+            burn_in: 3000
+            thin: 10
+            optimizers:
+              - {label: sgld, type: sgld, lr: 0.005, temperature: 1.0}
+            statistics:
+              histogram: {bins: 40, range: [[-2.5, 2.5]]}
+            output: {samples: none}
+            """, "gibbs", in: work)
+        let summary = try RunOutput.json(out.appendingPathComponent("summary.json"))
+        let entry = try XCTUnwrap((summary["optimizers"] as? [[String: Any]])?.first)
+        let basins = try XCTUnwrap((entry["basins"] as? [String: Any])?["basins"] as? [[String: Any]])
+        let theory = try RunOutput.json(out.appendingPathComponent("theory.json"))
+        let langevin = try XCTUnwrap(((theory["optimizers"] as? [[String: Any]])?.first)?["langevin"] as? [String: Any])
+        let gibbs = try XCTUnwrap(RunOutput.numbers(langevin["gibbs_basin_probabilities"]))
+        XCTAssertEqual(gibbs.count, 2)
+        XCTAssertEqual(basins.count, 2)
+        for (b, basin) in basins.enumerated() where b < gibbs.count {
+            let occupancy = try XCTUnwrap(RunOutput.number(basin["occupancy"]))
+            let stderr = try XCTUnwrap(RunOutput.number(basin["occupancy_stderr"]))
+            XCTAssertLessThan(abs(occupancy - gibbs[b]) / stderr, 5, "basin \(b): \(occupancy) ± \(stderr), Gibbs \(gibbs[b])")
+            XCTAssertLessThan(stderr, 0.01, "basin \(b): the standard error is small enough to mean something")
+            print("basin \(b): occupancy \(occupancy) ± \(stderr), Gibbs \(gibbs[b]), z = \((occupancy - gibbs[b]) / stderr)")
+        }
+    }
+
     /// A run too short to escape: every candidate chain is censored.
     func testShortRunCensorsEveryChain() throws {
         let work = try makeTemporaryDirectory(self)

@@ -58,7 +58,13 @@ final class TailIndexOutputTests: XCTestCase {
         let simulated = try XCTUnwrap(RunOutput.number(sgd["simulated_tail_index"]))
         let stderr = try XCTUnwrap(RunOutput.number(sgd["simulated_tail_index_stderr"]))
         XCTAssertEqual(simulated, RunOutput.number(summary["sgd"]?["tail_index"]))
-        XCTAssertEqual(RunOutput.number(sgd["tail_index_z"]) ?? .nan, (simulated - kesten) / stderr, accuracy: 1e-12)
+        let z = try XCTUnwrap(RunOutput.number(sgd["tail_index_z"]), "theory.json tail_index_z")
+        XCTAssertEqual(z, (simulated - kesten) / stderr, accuracy: 1e-12)
+        // The simulated tail index agrees with Kesten's within 5 of its standard errors
+        // α̂/√k (iid over the final iterates of independent chains). Hill's finite-k bias on
+        // this law at n = 2000, k = 45, measured over 300 seeds in process, is −0.31 ± 0.06
+        // standard errors, so a correct simulation fails with probability ≈ 1.4·10⁻⁶.
+        XCTAssertLessThan(abs(z), 5, "α̂ = \(simulated) ± \(stderr), Kesten \(kesten)")
         // Momentum: no prediction, a reason, and no z.
         let momentum = theory["momentum"]?["theory"] as? [String: Any] ?? [:]
         XCTAssertTrue(momentum["kesten_tail_index"] is NSNull, "momentum: kesten_tail_index is null")

@@ -142,6 +142,7 @@ public final class CheckpointWriter: SimulationCheckpoint {
             for snapshot in batch {
                 do {
                     try store.write(snapshot, optimizer: optimizer)
+                    SnapshotStop.snapshotWritten()
                 } catch {
                     state.withLock { $0.failure = $0.failure ?? error.localizedDescription }
                 }

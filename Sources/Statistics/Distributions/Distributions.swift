@@ -36,6 +36,16 @@ public enum Distributions {
         return gsl_cdf_chisq_Q(x, df)
     }
 
+    /// The χ²(df) quantiles with lower-tail probability p and upper-tail probability q, df > 0:
+    /// x with P(V ≤ x) = p (gsl_cdf_chisq_Pinv) and y with P(V > y) = q (gsl_cdf_chisq_Qinv),
+    /// each accurate in its own tail, so p = q = 2.9e-7 gives the 5σ-equivalent interval of a
+    /// sample variance, (n − 1)·s²/σ² ~ χ²(n − 1). NaN for df ≤ 0 or a probability outside (0, 1).
+    public static func chiSquaredQuantiles(lower p: Double, upper q: Double, df: Double) -> (lower: Double, upper: Double) {
+        guard df > 0, p > 0, p < 1, q > 0, q < 1 else { return (.nan, .nan) }
+        _ = GSL.setUp
+        return (gsl_cdf_chisq_Pinv(p, df), gsl_cdf_chisq_Qinv(q, df))
+    }
+
     /// The p-value of a one-sample Kolmogorov–Smirnov statistic D = sup|F_n − F| of n draws
     /// against a continuous F, by the asymptotic distribution with Stephens' small-sample
     /// correction (Stephens 1970; Numerical Recipes §14.3.3):
