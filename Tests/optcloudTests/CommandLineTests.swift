@@ -1,4 +1,5 @@
 import Foundation
+import Experiments
 import XCTest
 
 /// SPEC §2: `validate`, `theory`, `--version`, `--help`, `--set`, `--quiet`.
@@ -151,7 +152,7 @@ final class CommandLineTests: XCTestCase {
     func testVersion() throws {
         let work = try makeTemporaryDirectory(self)
         let result = try succeed(["--version"], in: work)
-        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "0.1.0")
+        XCTAssertEqual(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines), RunResult.version)
     }
 
     func testHelp() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Experiments
 import XCTest
 
 /// SPEC §5: the output directory of `optcloud run` on Configs/small.yaml (d = 2, two SGD
@@ -228,7 +229,7 @@ final class OutputFilesTests: XCTestCase {
     func testSummaryJSONHasTheSpecKeys() throws {
         let (_, out) = try runSmall(threads: 2)
         let summary = try RunOutput.json(out.appendingPathComponent("summary.json"))
-        XCTAssertEqual(summary["optcloud_version"] as? String, "0.1.0")
+        XCTAssertEqual(summary["optcloud_version"] as? String, RunResult.version)
         let config = summary["config"] as? [String: Any]
         XCTAssertNotNil(config, "config is an object")
         XCTAssertEqual(config?["name"] as? String, "small")

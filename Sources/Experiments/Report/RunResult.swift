@@ -26,7 +26,7 @@ public struct OptimizerResult: Sendable {
 
 /// A finished run: everything the output files are made of.
 public struct RunResult: Sendable {
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     public let config: RunConfig
     public let threads: Int

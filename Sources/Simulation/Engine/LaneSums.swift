@@ -51,6 +51,44 @@ enum LaneSums {
         }
     }
 
+    /// Σ_c a[c] over the chains with mask[c] ≠ 0 (alive): a dead chain's value is never
+    /// read into the sum, so even a non-finite one cannot poison it.
+    @inline(__always)
+    static func maskedSum(_ a: UnsafePointer<Double>, where mask: UnsafePointer<Double>, count n: Int) -> Double {
+        var lanes = SIMD4<Double>()
+        var c = 0
+        let vectorEnd = n & ~3
+        while c < vectorEnd {
+            lanes += load(a + c).replacing(with: 0, where: load(mask + c) .== 0)
+            c &+= 4
+        }
+        var s = total(lanes)
+        while c < n {
+            if mask[c] != 0 { s += a[c] }
+            c &+= 1
+        }
+        return s
+    }
+
+    /// Σ_c a[c]² over the chains with mask[c] ≠ 0.
+    @inline(__always)
+    static func maskedSumOfSquares(_ a: UnsafePointer<Double>, where mask: UnsafePointer<Double>, count n: Int) -> Double {
+        var lanes = SIMD4<Double>()
+        var c = 0
+        let vectorEnd = n & ~3
+        while c < vectorEnd {
+            let v = load(a + c)
+            lanes += (v * v).replacing(with: 0, where: load(mask + c) .== 0)
+            c &+= 4
+        }
+        var s = total(lanes)
+        while c < n {
+            if mask[c] != 0 { s += a[c] * a[c] }
+            c &+= 1
+        }
+        return s
+    }
+
     /// Σ_c a[c].
     @inline(__always)
     static func sum(_ a: UnsafePointer<Double>, count n: Int) -> Double {

@@ -301,35 +301,41 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
     }
 
     /// Adds one tile's alive chains to group `group`'s timeseries record `index`. Expects
-    /// `scratch.basin` to hold the tile's basins when basins are tracked.
+    /// `scratch.basin` to hold the tile's basins when basins are tracked. Loops run over the
+    /// chains of a row (structure of arrays); per-chain quantities go through scratch rows.
     private func observeEnsemble(x: UnsafeMutablePointer<Double>, alive: UnsafeMutablePointer<Double>, tile: Tile, group: Int,
                                  index: Int, state: EnsembleState, scratch: WorkerScratch) {
         let d = dimension, stride = tile.stride, n = tile.count
         let layout = state.timeseriesLayout
         let record = state.timeseries + (group * plan.observation.timeseriesSteps.count + index) * layout.width
-        let minimum = state.minimumPointer, y = scratch.centered, values = scratch.values
+        let minimum = state.minimumPointer, y = scratch.centered, values = scratch.values, perChain = scratch.rowScratch
         objective.values(UnsafePointer(x), stride: stride, count: n, into: values)
+        record[layout.alive] += LaneSums.sum(alive, count: n)
+        record[layout.loss] += LaneSums.maskedSum(values, where: alive, count: n)
+        for c in 0..<n { perChain[c] = 0 }
         for k in 0..<d {
-            for c in 0..<n { y[k * stride + c] = x[k * stride + c] - minimum[k] }
+            let xk = x + k * stride, yk = y + k * stride, m = minimum[k]
+            for c in 0..<n {
+                let v = xk[c] - m
+                yk[c] = v
+                perChain[c] += v * v
+            }
+            record[layout.sum(k)] += LaneSums.maskedSum(yk, where: alive, count: n)
+            record[layout.square(k)] += LaneSums.maskedSumOfSquares(yk, where: alive, count: n)
         }
-        for c in 0..<n where alive[c] != 0 {
-            record[layout.alive] += 1
-            record[layout.loss] += values[c]
-            var distance2 = 0.0
+        for c in 0..<n { perChain[c] = perChain[c].squareRoot() }
+        record[layout.distance] += LaneSums.maskedSum(perChain, where: alive, count: n)
+        for j in 0..<layout.directions {
+            let u = state.directions + j * d
+            for c in 0..<n { perChain[c] = 0 }
             for k in 0..<d {
-                let v = y[k * stride + c]
-                distance2 += v * v
-                record[layout.sum(k)] += v
-                record[layout.square(k)] += v * v
+                let yk = y + k * stride, ujk = u[k]
+                for c in 0..<n { perChain[c] += ujk * yk[c] }
             }
-            record[layout.distance] += distance2.squareRoot()
-            for j in 0..<layout.directions {
-                let u = state.directions + j * d
-                var projection = 0.0
-                for k in 0..<d { projection += u[k] * y[k * stride + c] }
-                record[layout.direction(j)] += projection * projection
-            }
-            if layout.basins > 0 { record[layout.basin(scratch.basin[c])] += 1 }
+            record[layout.direction(j)] += LaneSums.maskedSumOfSquares(perChain, where: alive, count: n)
+        }
+        if layout.basins > 0 {
+            for c in 0..<n where alive[c] != 0 { record[layout.basin(scratch.basin[c])] += 1 }
         }
     }
 

@@ -15,6 +15,8 @@ final class WorkerScratch: @unchecked Sendable {
     /// x before the update, and (x_{t−1} − shift)·g_t per chain: the fluctuation–dissipation terms.
     let previous: UnsafeMutablePointer<Double>
     let fdrDot: UnsafeMutablePointer<Double>
+    /// A row of per-chain temporaries: each user fills it before reading it.
+    let rowScratch: UnsafeMutablePointer<Double>
     /// f per chain (timeseries) and the basin of every chain of the tile.
     let values: UnsafeMutablePointer<Double>
     let basin: UnsafeMutablePointer<Int>
@@ -54,6 +56,7 @@ final class WorkerScratch: @unchecked Sendable {
         previous = buffer(block)
         perChain = buffer(tileSize)
         fdrDot = buffer(tileSize)
+        rowScratch = buffer(tileSize)
         values = buffer(tileSize)
         basin = .allocate(capacity: tileSize)
         basin.initialize(repeating: 0, count: tileSize)
@@ -71,7 +74,7 @@ final class WorkerScratch: @unchecked Sendable {
     }
 
     func deallocate() {
-        for p in [gradient, noise, centered, previous, perChain, fdrDot, values, learningRates, savedX, savedState, tileSums,
+        for p in [gradient, noise, centered, previous, perChain, fdrDot, rowScratch, values, learningRates, savedX, savedState, tileSums,
                   histogramLower, histogramScale] { p.deallocate() }
         basin.deallocate()
         tileCounts.deallocate()
@@ -168,19 +171,18 @@ struct TileAccumulator {
         }
         if plan.covariance { LaneSums.addCrossProducts(y, stride: stride, dimension: d, count: n, into: cross) }
         if plan.observation.fluctuationDissipation {
-            let before = scratch.previous, dots = scratch.fdrDot
-            var crossSum = 0.0, stepSum = 0.0
-            for c in 0..<n where alive[c] != 0 {
-                var step2 = 0.0
-                for k in 0..<d {
-                    let delta = x[k * stride + c] - before[k * stride + c]
-                    step2 += delta * delta
+            // |x_t − x_{t−1}|² per chain, then both sums over the alive chains.
+            let before = scratch.previous, dots = scratch.fdrDot, step2 = scratch.rowScratch
+            for c in 0..<n { step2[c] = 0 }
+            for k in 0..<d {
+                let xk = x + k * stride, bk = before + k * stride
+                for c in 0..<n {
+                    let delta = xk[c] - bk[c]
+                    step2[c] += delta * delta
                 }
-                crossSum += dots[c]
-                stepSum += step2
             }
-            fdr[0] += crossSum
-            fdr[1] += stepSum
+            fdr[0] += LaneSums.maskedSum(dots, where: alive, count: n)
+            fdr[1] += LaneSums.maskedSum(step2, where: alive, count: n)
         }
         if basins > 0 {
             for c in 0..<n where alive[c] != 0 { basinCounts[scratch.basin[c]] += 1 }
@@ -217,19 +219,17 @@ struct TileAccumulator {
         let bins = plan.countingBins
         let d = dimension
         let lower = scratch.histogramLower, unit = scratch.histogramScale
+        let top = Double(bins)
         for k in 0..<d {
-            let lo = lower[k], scale = Double(bins) * unit[k]
+            let lo = lower[k], scale = top * unit[k]
+            // Row layout [below | bins… | above]: a position is clamped to [−1, bins] (NaN to
+            // −1) and shifted by one, so every chain is one increment without a branch.
             let row = counts + k * (bins + 2)
             let xk = x + k * stride
             for c in 0..<n where alive[c] != 0 {
                 let position = (xk[c] - lo) * scale
-                if !(position >= 0) {
-                    row[bins] += 1
-                } else if position >= Double(bins) {
-                    row[bins + 1] += 1
-                } else {
-                    row[Int(position)] += 1
-                }
+                let low = position >= 0 ? position : -1
+                row[Int(low < top ? low : top) &+ 1] += 1
             }
         }
         let pairBins = plan.pairBins
@@ -265,8 +265,8 @@ struct TileAccumulator {
         let bins = histograms.plan.countingBins
         for k in 0..<d {
             let row = counts + k * (bins + 2)
-            for b in 0..<bins { histograms.counts[k * bins + b] += row[b] }
-            histograms.below[k] += row[bins]
+            histograms.below[k] += row[0]
+            for b in 0..<bins { histograms.counts[k * bins + b] += row[b + 1] }
             histograms.above[k] += row[bins + 1]
         }
         let cells = histograms.pairCounts.count

@@ -44,6 +44,7 @@ public struct CloudDiagnostics: Sendable {
         stride = draws?.stride ?? 1
         var results = [ConvergenceDiagnostics?](repeating: nil, count: d)
         if let draws, slots.count >= 2 && perChain >= 4 && d > 0 {
+            let scores = NormalScores(count: 2 * slots.count * (perChain / 2))
             results.withUnsafeMutableBufferPointer { out in
                 let out = DiagnosticSlots(base: out)
                 let workers = Swift.max(1, Swift.min(threads, d))
@@ -55,7 +56,8 @@ public struct CloudDiagnostics: Sendable {
                             let base = slot * perChain * d
                             for j in 0..<perChain { values.append(draws.values[base + j * d + k]) }
                         }
-                        out.base[k] = try? ConvergenceDiagnostics(draws: values, chains: slots.count, drawsPerChain: perChain)
+                        out.base[k] = try? ConvergenceDiagnostics(draws: values, chains: slots.count, drawsPerChain: perChain,
+                                                                  scores: scores)
                     }
                 }
             }

@@ -18,8 +18,8 @@
 /// As ArviZ, every value is NaN when a draw is NaN (here: not finite) or there are fewer
 /// than 4 draws per chain, and R̂ is NaN with a single chain.
 ///
-/// Cost: two sorts of all S draws (ranks of the split and of the folded chains) and five
-/// FFT-based ESS evaluations, O(S log S); 10⁷ draws take seconds.
+/// Cost: two radix sorts of all S draws (ranks of the split and of the folded chains) and
+/// five FFT-based ESS evaluations (a forward transform a chain, one inverse), O(S log S).
 public struct ConvergenceDiagnostics: Sendable, Equatable {
     public let chains: Int
     public let drawsPerChain: Int
@@ -36,6 +36,12 @@ public struct ConvergenceDiagnostics: Sendable, Equatable {
     ///   - drawsPerChain: ≥ 1 (fewer than 4 gives NaN diagnostics).
     /// - Throws: `ConvergenceDiagnostics.ShapeError` when the count does not match the shape.
     public init(draws: [Double], chains: Int, drawsPerChain: Int) throws {
+        try self.init(draws: draws, chains: chains, drawsPerChain: drawsPerChain, scores: nil)
+    }
+
+    /// - Parameter scores: the normal scores of the split chains' S = 2·chains·⌊drawsPerChain/2⌋
+    ///   draws, shared by the coordinates of a cloud (computed here when nil or of another S).
+    init(draws: [Double], chains: Int, drawsPerChain: Int, scores: NormalScores?) throws {
         guard chains >= 1, drawsPerChain >= 1, draws.count == chains * drawsPerChain else {
             throw ShapeError(count: draws.count, chains: chains, drawsPerChain: drawsPerChain)
         }
@@ -50,9 +56,10 @@ public struct ConvergenceDiagnostics: Sendable, Equatable {
         // One ranking of the split chains serves the bulk R̂ and ESS, and its sorted values
         // the median (of the split chains, as ArviZ folds them) and, unless an odd draw count
         // dropped middle draws, the quantiles of all draws.
-        let bulk = RankNormalization.zScale(split)
+        let table = scores.flatMap { $0.count == split.values.count ? $0 : nil } ?? NormalScores(count: split.values.count)
+        let bulk = RankNormalization.zScale(split, scores: table)
         let median = SampleMoments.median(sorted: bulk.sorted)
-        let folded = RankNormalization.zScale(split.map { Swift.abs($0 - median) })
+        let folded = RankNormalization.zScale(split.map { Swift.abs($0 - median) }, scores: table)
         rHat = SplitRHat.rankNormalized(bulk: bulk.z, folded: folded.z)
         essBulk = try EffectiveSampleSize.of(bulk.z)
         let sorted = drawsPerChain % 2 == 0 ? bulk.sorted : SampleMoments.sorted(draws)

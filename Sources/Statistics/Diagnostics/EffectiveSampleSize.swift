@@ -43,15 +43,8 @@ enum EffectiveSampleSize {
         if hi - lo < 1e-15 { return size }
 
         var autocovariance = Autocovariance(draws: n)
-        var meanAutocovariance = [Double](repeating: 0, count: n)
-        var chainMeans = [Double]()
-        for c in 0..<m {
-            let chain = draws.chain(c)
-            chainMeans.append(SampleMoments.mean(chain))
-            let acov = try autocovariance(chain)
-            for t in 0..<n { meanAutocovariance[t] += acov[t] }
-        }
-        for t in 0..<n { meanAutocovariance[t] /= Double(m) }
+        let meanAutocovariance = try autocovariance.mean(of: draws)
+        let chainMeans = (0..<m).map { SampleMoments.mean(draws.chain($0)) }
 
         let nd = Double(n)
         let meanVariance = meanAutocovariance[0] * nd / (nd - 1)
