@@ -14,8 +14,3 @@ struct Optcloud: ParsableCommand {
         subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, TheoryCommand.self, ListCommand.self, BenchCommand.self]
     )
 }
-
-/// A failure that is not the user's input: reported on one line, exit status 1.
-struct RunFailure: Error {
-    let message: String
-}

@@ -42,7 +42,16 @@ public final class CheckpointStore: Sendable {
     func write(_ snapshot: GroupSnapshot, optimizer: Int) throws {
         try writeAtomically(Self.fileName(optimizer: optimizer, phase: snapshot.phase, group: snapshot.group),
                             SnapshotFile.encode(snapshot))
+        if let limit = Self.killAfterSnapshots, Self.snapshotsWritten.add(1, ordering: .relaxed).newValue >= limit {
+            kill(getpid(), SIGKILL)
+        }
     }
+
+    /// For tests of resumption: with `OPTCLOUD_TEST_KILL_AFTER_SNAPSHOTS=N` in the environment
+    /// the process kills itself (SIGKILL) right after writing its N-th snapshot file, so a
+    /// test can stop a run at a known point without racing it.
+    static let killAfterSnapshots = ProcessInfo.processInfo.environment["OPTCLOUD_TEST_KILL_AFTER_SNAPSHOTS"].flatMap { Int($0) }
+    static let snapshotsWritten = Atomic<Int>(0)
 
     /// Every readable snapshot of optimizer `index` (damaged or foreign files are skipped).
     func resume(optimizer index: Int, plan: HistogramPlan, dimension: Int) -> SimulationResume {

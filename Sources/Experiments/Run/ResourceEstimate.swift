@@ -71,7 +71,7 @@ public struct ResourceEstimate {
         seconds < 1 ? "under a second" : String(format: "about %.2g s", seconds)
     }
 
-    static func format(_ bytes: Double) -> String {
+    public static func format(_ bytes: Double) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var value = bytes, unit = 0
         while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
