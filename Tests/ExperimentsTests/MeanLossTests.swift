@@ -60,7 +60,7 @@ final class MeanLossTests: XCTestCase {
     /// mean over the chains that stayed (below the bound's loss).
     func testDivergedChainsAreLeftOutOfTheMeanLoss() throws {
         let yaml = Self.yaml.replacingOccurrences(of: "chains: 4000", with: "chains: 500")
-            + "\ndivergence_bound: 3.2\n"
+            + "\ndivergence_bound: 2.3\n"
         let result = try sessionRun(yaml)
         let sgd = result.optimizers[0]
         XCTAssertGreaterThan(sgd.cloud.divergedChains, 0)
