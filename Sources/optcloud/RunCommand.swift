@@ -61,8 +61,9 @@ struct RunCommand: ParsableCommand {
                                  message: "\(interrupted.message); continue with: optcloud run --resume \(directory.url.path)")
         }
         if result.everyOptimizerDiverged {
-            throw RunFailure(message: "every chain of every optimizer diverged; the learning rate is probably above the stability limit"
-                             + (result.optimizers.first?.theory.stabilityHint ?? "") + "; the results are in \(directory.url.path)/")
+            let optimizers = result.optimizers.map { "'\($0.spec.label)'\($0.theory.stabilityHint)" }.joined(separator: ", ")
+            throw RunFailure(message: "every chain of every optimizer diverged (\(optimizers)); the learning rates are probably above "
+                             + "the stability limits; the results are in \(directory.url.path)/")
         }
         guard !quiet else { return }
         print(result.summaryText, terminator: "")

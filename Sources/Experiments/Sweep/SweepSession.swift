@@ -70,7 +70,7 @@ public final class SweepSession {
             do {
                 result = try RunSession(config: config, directory: output, threads: threads, observer: runObserver, stop: stop).run()
             } catch let interrupted as RunInterrupted {
-                throw RunInterrupted(signal: interrupted.signal, message: "point \(p) (\(description)) stopped: \(interrupted.message)")
+                throw RunInterrupted(signal: interrupted.signal, message: "sweep point \(p) (\(description)) stopped: \(interrupted.message)")
             }
             simulated.append(p)
             observer?.pointFinished(p, of: n, result: result, seconds: Date().timeIntervalSince(start))
