@@ -43,6 +43,11 @@ struct ConfigOptions: ParsableArguments {
 
     func load() throws -> RunConfig {
         guard let config else { throw ValidationError("Missing expected argument '<config>'") }
-        return try ConfigLoader.load(path: config, overrides: overrides)
+        let loaded = try ConfigLoader.load(path: config, overrides: overrides)
+        if ConfigLoader.isSweep(path: config) {
+            Terminal.warning("\(config) has a sweep: block, which this command ignores (it reads the config without it); "
+                             + "`optcloud sweep` runs the grid")
+        }
+        return loaded
     }
 }

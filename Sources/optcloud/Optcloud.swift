@@ -11,11 +11,6 @@ struct Optcloud: ParsableCommand {
         Exit status: 0 success, 2 usage or config error, 1 any other failure.
         """,
         version: RunResult.version,
-        subcommands: [RunCommand.self, CompareCommand.self, ValidateCommand.self, TheoryCommand.self, ListCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, CompareCommand.self, ValidateCommand.self, TheoryCommand.self, ListCommand.self, BenchCommand.self]
     )
-}
-
-/// A failure that is not the user's input: reported on one line, exit status 1.
-struct RunFailure: Error {
-    let message: String
 }

@@ -52,21 +52,23 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let (config, directory) = try prepare(threads: threads)
+        let display = ProgressDisplay(enabled: progress || (!quiet && Terminal.standardErrorIsTerminal))
+        let result: RunResult
         do {
-            let result = try simulate(config, directory: directory, threads: threads)
-            do {
-                try result.write(to: directory)
-                try directory.commit()
-            } catch {
-                throw RunFailure(message: "cannot write \(directory.url.path): \(error.localizedDescription)")
-            }
-            report(result, directory: directory)
-        } catch let interrupted as Interrupted {
-            throw interrupted
-        } catch {
-            if resume == nil { directory.abandon() }
-            throw error
+            result = try RunSession(config: config, directory: directory, threads: threads, observer: display).run()
+        } catch let interrupted as RunInterrupted {
+            throw RunInterrupted(signal: interrupted.signal,
+                                 message: "\(interrupted.message); continue with: optcloud run --resume \(directory.url.path)")
         }
+        if result.everyOptimizerDiverged {
+            let optimizers = result.optimizers.map { "'\($0.spec.label)'\($0.theory.stabilityHint)" }.joined(separator: ", ")
+            throw RunFailure(message: "every chain of every optimizer diverged (\(optimizers)); the learning rates are probably above "
+                             + "the stability limits; the results are in \(directory.url.path)/")
+        }
+        guard !quiet else { return }
+        print(result.summaryText, terminator: "")
+        for warning in result.warnings { Terminal.warning(warning) }
+        print("wrote \(directory.url.path)/")
     }
 
     /// The config and the output directory: a new one, or the interrupted run's.
@@ -96,83 +98,5 @@ struct RunCommand: ParsableCommand {
         }
         try ResourceEstimate(config, threads: threads).checkAvailable(configFile: options.config ?? manifest.configPath)
         return (config, directory)
-    }
-
-    /// Every optimizer in turn, checkpointing each replicate group as it finishes a phase.
-    private func simulate(_ config: RunConfig, directory: OutputDirectory, threads: Int) throws -> RunResult {
-        let showProgress = progress || (!quiet && Terminal.standardErrorIsTerminal)
-        let policy = CheckpointPolicy(seconds: config.checkpointSeconds, steps: config.checkpointEvery)
-        let start = Date()
-        var results: [OptimizerResult] = []
-        for (index, spec) in config.optimizers.enumerated() {
-            let counter = RunProgress(total: config.chains * config.steps)
-            let bar = showProgress ? ProgressBar(progress: counter, label: spec.label) : nil
-            let checkpoint = directory.checkpoint.writer(optimizer: index, config: config, policy: policy)
-            bar?.start()
-            let optimizerStart = Date()
-            Interruption.shared.watch(counter)
-            let cloud = CloudRunner.simulate(config, optimizer: index,
-                                             settings: .init(threads: threads, progress: counter, checkpoint: checkpoint,
-                                                             resume: checkpoint.resume))
-            Interruption.shared.watch(nil)
-            checkpoint.flush()
-            bar?.stop()
-            if Interruption.shared.signal != 0 {
-                try interrupt(config, directory: directory, finished: results, optimizer: index, threads: threads, start: start)
-            }
-            if let failure = checkpoint.failure {
-                Terminal.warning("the checkpoint of '\(spec.label)' could not be written (\(failure)); the run goes on without it")
-            }
-            guard let cloud else { throw RunFailure(message: "the run was cancelled") }
-            if cloud.divergedChains == cloud.chains {
-                throw RunFailure(message: "every chain of optimizer '\(spec.label)' diverged (|x| > \(config.divergenceBound) or not finite); "
-                                 + "the learning rate is probably above the stability limit" + stabilityHint(config, spec))
-            }
-            do {
-                results.append(try OptimizerResult(spec: spec, cloud: cloud, config: config,
-                                                   seconds: Date().timeIntervalSince(optimizerStart), threads: threads))
-            } catch {
-                throw RunFailure(message: "statistics of '\(spec.label)' failed: \(error)")
-            }
-        }
-        if Interruption.shared.signal != 0 {
-            try interrupt(config, directory: directory, finished: results, optimizer: config.optimizers.count - 1,
-                          threads: threads, start: start)
-        }
-        return RunResult(config: config, threads: threads, wallSeconds: Date().timeIntervalSince(start), optimizers: results)
-    }
-
-    /// Writes the finished optimizers' results beside the checkpoint and stops with the signal.
-    private func interrupt(_ config: RunConfig, directory: OutputDirectory, finished: [OptimizerResult], optimizer index: Int,
-                           threads: Int, start: Date) throws -> Never {
-        let signal = Interruption.shared.signal
-        let note = RunResult.Interruption(signal: signal, optimizer: config.optimizers[index].label,
-                                          recordedGroups: directory.checkpoint.recordedGroups(optimizer: index),
-                                          groups: ChainLayout(chains: config.chains).groups)
-        let partial = RunResult(config: config, threads: threads, wallSeconds: Date().timeIntervalSince(start),
-                                optimizers: finished, interruption: note)
-        var written = "the checkpoint"
-        do {
-            try partial.write(to: directory)
-            try directory.publish()
-            written += " and the results of \(finished.count) finished optimizer\(finished.count == 1 ? "" : "s")"
-        } catch {
-            Terminal.warning("the partial results could not be written: \(error.localizedDescription)")
-        }
-        throw Interrupted(signal: signal, message: "\(written) are in \(directory.url.path); continue with: optcloud run --resume \(directory.url.path)")
-    }
-
-    private func report(_ result: RunResult, directory: OutputDirectory) {
-        guard !quiet else { return }
-        print(result.summaryText, terminator: "")
-        for warning in result.warnings { Terminal.warning(warning) }
-        print("wrote \(directory.url.path)/")
-    }
-
-    private func stabilityHint(_ config: RunConfig, _ spec: OptimizerSpec) -> String {
-        let theory = TheoryComparison(config: config, optimizer: spec).theory
-        if let limit = theory?.stabilityLimit { return String(format: " (2/λmax = %.6g, lr = %.6g)", limit, spec.lr) }
-        if let rho = theory?.spectralRadius, rho >= 1 { return String(format: " (spectral radius of the linear dynamics %.6g ≥ 1)", rho) }
-        return ""
     }
 }

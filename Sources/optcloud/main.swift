@@ -13,7 +13,7 @@ func runMain() -> Int32 {
     } catch let error as ConfigError {
         Terminal.error(error.description)
         return 2
-    } catch let interrupted as Interrupted {
+    } catch let interrupted as RunInterrupted {
         Terminal.error("interrupted by signal \(interrupted.signal); \(interrupted.message)")
         return 128 + interrupted.signal
     } catch let failure as RunFailure {
@@ -39,6 +39,6 @@ func runMain() -> Int32 {
     }
 }
 
-Interruption.shared.install()
+Interruption.install()
 disableGSLAbortHandler()
 exit(runMain())

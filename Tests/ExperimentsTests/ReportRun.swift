@@ -1,15 +1,22 @@
+import Foundation
 import XCTest
 @testable import Experiments
 
-/// Runs every optimizer of an inline config in process and computes their reports, as
-/// `optcloud run` does before writing the files.
+/// Runs every optimizer of an inline config as `optcloud run` does (`RunSession`, into a
+/// temporary output directory that is removed afterwards) and returns the reports.
 func reportRun(_ yaml: String, threads: Int = 2, file: StaticString = #filePath, line: UInt = #line)
     throws -> (config: RunConfig, results: [OptimizerResult]) {
+    let result = try sessionRun(yaml, threads: threads)
+    return (result.config, result.optimizers)
+}
+
+/// The whole `RunResult` of an inline config, simulated by `RunSession` into a temporary
+/// directory (removed afterwards).
+func sessionRun(_ yaml: String, threads: Int = 2, stop: RunStop = RunStop()) throws -> RunResult {
     let config = try ConfigLoader.parse(text: yaml, file: "report.yaml")
-    let results = try config.optimizers.indices.map { i in
-        let cloud = try XCTUnwrap(CloudRunner.simulate(config, optimizer: i, settings: .init(threads: threads)),
-                                  file: file, line: line)
-        return try OptimizerResult(spec: config.optimizers[i], cloud: cloud, config: config, seconds: 0, threads: threads)
-    }
-    return (config, results)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("optcloud-session-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let directory = try OutputDirectory.create(path: path, force: false,
+                                               manifest: RunManifest(configPath: "report.yaml", overrides: [], config: config))
+    return try RunSession(config: config, directory: directory, threads: threads, stop: stop).run()
 }

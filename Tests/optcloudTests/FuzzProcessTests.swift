@@ -6,7 +6,8 @@ import XCTest
 /// Every process must end by exit (never a signal or a time-out) with status 0, 1 or 2, print
 /// no crash signature, answer a failure with exactly one `optcloud: error:` line and nothing
 /// on standard output, and leave no output directory, partial file or hidden
-/// `.NAME.partial-*` staging directory behind after a failure.
+/// `.NAME.partial-*` staging directory behind after a failure (but for a run whose every
+/// optimizer diverged, exit 1 with its results written).
 ///
 /// The in-process reading of the same file (`FuzzOracle`) predicts the answer: a config it
 /// rejects must give status 2 with exactly its message, a config it accepts status 0 from
@@ -126,7 +127,13 @@ final class FuzzProcessTests: XCTestCase {
             case .otherError(let description):
                 complaints.append("in-process the config fails with an error that is not a ConfigError: \(description)")
             }
-            if result.status != 0, let left = Self.leftBehind(before: before, after: after, in: work) {
+            // Every optimizer diverging entirely is exit 1 with the results written (a result,
+            // not a crash): its output directory is no leftover.
+            let everyOptimizerDiverged = result.status == 1 && result.stderr.contains("every chain of every optimizer diverged")
+            if everyOptimizerDiverged, !after.contains(where: { $0.hasSuffix("/summary.json") }) {
+                complaints.append("every optimizer diverged but no summary.json was written")
+            }
+            if result.status != 0, !everyOptimizerDiverged, let left = Self.leftBehind(before: before, after: after, in: work) {
                 complaints.append("a failed \(command) left \(left) behind")
             }
             if let partial = after.first(where: { $0.contains(".partial-") || $0.contains(".old-") }) {
@@ -161,7 +168,8 @@ final class FuzzProcessTests: XCTestCase {
             if tally.knownCrash(result, in: work) { continue }
             var complaints = Self.answerComplaints(result, progress: arguments.contains("--progress"))
             let after = FuzzDirectory.listing(work)
-            if result.status != 0, let left = Self.leftBehind(before: before, after: after, in: work) {
+            let everyOptimizerDiverged = result.status == 1 && result.stderr.contains("every chain of every optimizer diverged")
+            if result.status != 0, !everyOptimizerDiverged, let left = Self.leftBehind(before: before, after: after, in: work) {
                 complaints.append("a failed command left \(left) behind")
             }
             if let partial = after.first(where: { $0.contains(".partial-") || $0.contains(".old-") }) {

@@ -131,6 +131,21 @@ final class MalformedConfigTests: XCTestCase {
                 ["'logistic-regresion' is not known", "did you mean 'logistic-regression'"]),
     ]
 
+    /// Bad `sweep:` blocks, checked through `sweep` and `validate` (`run` reads the config
+    /// without its sweep block).
+    static let badSweepFiles: [BadFile] = [
+        BadFile("sweep_unknown_key", .unchecked, key: "optimizers.0.lrr", ["sweep point 0", "did you mean 'lr'"]),
+        BadFile("sweep_empty_axis", .exact(8), key: "sweep.axes.optimizers.0.lr", ["empty list"]),
+        BadFile("sweep_zip_unequal", .exact(9), key: "sweep.zip.0.noise.std", ["3 values", "optimizers.0.lr has 2"]),
+        BadFile("sweep_invalid_point", .unchecked, key: "optimizers.0.lr", ["sweep point 1", "-0.5"]),
+        BadFile("sweep_by_names_no_axis", .exact(10), key: "sweep.collapse.0.by", ["names no axis"]),
+        BadFile("sweep_by_unknown_name", .exact(10), key: "sweep.collapse.0.by", ["'noise.std' is not an axis"]),
+        BadFile("sweep_unknown_metric", .exact(10), key: "sweep.collapse.0.metric", ["did you mean 'mean_norm'"]),
+        BadFile("sweep_log_range_not_positive", .exact(8), key: "sweep.axes.optimizers.0.lr.log.0", ["> 0"]),
+        BadFile("sweep_unknown_block_key", .exact(7), key: "sweep.axis", ["did you mean 'axes'"]),
+        BadFile("sweep_no_axes", .exact(7), key: "sweep", ["no axes"]),
+    ]
+
     /// Command lines without a bad file: arguments (CONFIG is replaced by a valid config's
     /// path) → what the error must say.
     static let badCommandLines: [(name: String, arguments: [String], mentions: [String])] = [
@@ -155,12 +170,18 @@ final class MalformedConfigTests: XCTestCase {
         ("--thin 0", ["run", "CONFIG", "--thin", "0"], ["thin"]),
         ("validate --set out of range", ["validate", "CONFIG", "--set", "optimizers.2.lr=0.1"], ["optimizers.2.lr"]),
         ("theory --set bad value", ["theory", "CONFIG", "--set", "noise.std=-1"], ["noise.std"]),
+        ("sweep without config", ["sweep"], ["config"]),
+        ("sweep of a config without sweep block", ["sweep", "CONFIG"], ["sweep", "is missing"]),
+        ("sweep --shard out of range", ["sweep", "CONFIG", "--shard", "3/3"], ["--shard", "3/3"]),
+        ("sweep --shard not K/N", ["sweep", "CONFIG", "--shard", "half"], ["--shard", "half", "K/N"]),
+        ("sweep --shard auto", ["sweep", "CONFIG", "--shard", "auto"], ["--shard", "auto", "not supported yet"]),
+        ("sweep --collect with --shard", ["sweep", "CONFIG", "--collect", "--shard", "0/2"], ["--collect"]),
     ]
 
     func testCorpusAndTableAgree() throws {
         let directory = try TestConfigs.url("bad")
         let files = Set(directoryListing(directory).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) })
-        let listed = Self.badFiles.map(\.name) + Self.unknownTypesWithParameters.map(\.name)
+        let listed = Self.badFiles.map(\.name) + Self.unknownTypesWithParameters.map(\.name) + Self.badSweepFiles.map(\.name)
         XCTAssertEqual(listed.count, Set(listed).count, "a case is listed twice")
         XCTAssertEqual(files, Set(listed), "Configs/bad and the tables of MalformedConfigTests must list the same cases")
         XCTAssertGreaterThanOrEqual(Self.badFiles.count, 25)
@@ -174,6 +195,13 @@ final class MalformedConfigTests: XCTestCase {
         for bad in Self.badFiles {
             try check(bad, command: "validate")
             try check(bad, command: "theory")
+        }
+    }
+
+    func testMalformedSweepBlocksAreRejectedBySweepAndValidate() throws {
+        for bad in Self.badSweepFiles {
+            try check(bad, command: "sweep")
+            try check(bad, command: "validate")
         }
     }
 

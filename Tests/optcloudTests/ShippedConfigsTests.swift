@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Every config under configs/ validates (the README lists them; they must keep working).
+/// Every config under configs/ and configs/sweeps/ validates (the README lists them; they must keep working).
 final class ShippedConfigsTests: XCTestCase {
     func testEveryShippedConfigValidates() throws {
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -13,6 +13,14 @@ final class ShippedConfigsTests: XCTestCase {
             let result = try Optcloud.run(["validate", directory.appendingPathComponent(name).path], in: work)
             XCTAssertEqual(result.status, 0, "\(name): \(result.diagnostic)")
             XCTAssertTrue(result.stdout.contains("estimated memory"), name)
+        }
+        let sweeps = directory.appendingPathComponent("sweeps")
+        let sweepConfigs = try FileManager.default.contentsOfDirectory(atPath: sweeps.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertEqual(sweepConfigs, ["adamw-lr-wd.yaml", "sgd-lr.yaml"])
+        for name in sweepConfigs {
+            let result = try Optcloud.run(["validate", sweeps.appendingPathComponent(name).path], in: work)
+            XCTAssertEqual(result.status, 0, "sweeps/\(name): \(result.diagnostic)")
+            XCTAssertTrue(result.stdout.contains("sweep: ") && result.stdout.contains("estimated time"), name)
         }
     }
 }

@@ -3,6 +3,9 @@ import Yams
 
 /// Reads a config file, applies `--set` overrides and validates it.
 public enum ConfigLoader {
+    /// The top-level key of a sweep's grid (`SweepConfig`); a run reads the config without it.
+    public static let sweepKey = "sweep"
+
     /// A `KEY=VALUE` assignment with a dotted key (`optimizers.0.lr=0.05`, the value read as
     /// YAML) and the command-line option it came from, for error messages.
     public struct Override: Sendable, Equatable {
@@ -16,25 +19,68 @@ public enum ConfigLoader {
 
     /// Loads and validates `path` with `overrides` applied in order.
     public static func load(path: String, overrides: [Override] = []) throws -> RunConfig {
-        let text = try readText(path)
-        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let safeName = base.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
-            && !base.isEmpty && !base.hasPrefix(".")
-        return try parse(text: text, file: path, overrides: overrides, defaultName: safeName ? base : "run")
+        try parse(text: try readText(path), file: path, overrides: overrides, defaultName: defaultName(path: path))
+    }
+
+    /// Whether the file is a sweep config (has a `sweep:` block); false for anything that is
+    /// not a readable YAML mapping (loading it reports why).
+    public static func isSweep(path: String) -> Bool {
+        guard let text = try? readText(path), let root = try? compose(text, file: path) else { return false }
+        return sweepBlock(of: root) != nil
     }
 
     public static func parse(text: String, file: String, overrides: [Override] = [], defaultName: String = "run") throws -> RunConfig {
-        var root = try compose(text, file: file)
-        var overridden: [String: String] = [:]
+        // A sweep config read as a run config is the config without its sweep: block (the
+        // command line warns that the block is ignored).
+        let root = withoutSweepBlock(try compose(text, file: file))
+        let (document, overridden) = try applying(overrides, to: root)
+        return try build(document, file: file, overridden: overridden, defaultName: defaultName)
+    }
+
+    /// The default name of a run read from `path`: the file's base name when it is file-safe.
+    static func defaultName(path: String) -> String {
+        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let safeName = base.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+            && !base.isEmpty && !base.hasPrefix(".")
+        return safeName ? base : "run"
+    }
+
+    /// The document with `overrides` applied in order, and the key paths they set with the
+    /// option that set each (for error messages).
+    static func applying(_ overrides: [Override], to root: Node,
+                         overridden initial: [String: String] = [:]) throws -> (Node, [String: String]) {
+        var root = root, overridden = initial
         for override in overrides {
             let (path, value) = try splitAssignment(override.assignment)
-            root = try setting(root, path: path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)[...],
-                               value: try compose(value, file: "\(override.source) \(path)"), fullPath: path)
+            root = try setting(root, path: components(path)[...], value: try compose(value, file: "\(override.source) \(path)"),
+                               fullPath: path, source: override.source)
             overridden[path] = override.source
         }
+        return (root, overridden)
+    }
+
+    /// Validates a composed document (overrides applied) into a config.
+    static func build(_ root: Node, file: String, overridden: [String: String], defaultName: String) throws -> RunConfig {
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
         return try RunConfig(ConfigNode(node: root, path: "", file: file, overridden: overridden), defaultName: defaultName,
                              directory: directory)
+    }
+
+    static func components(_ dottedKey: String) -> [String] {
+        dottedKey.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The `sweep:` entry of the top-level mapping (key and value), if there is one.
+    static func sweepBlock(of root: Node) -> (key: Node, value: Node)? {
+        guard case .mapping(let mapping) = root else { return nil }
+        return mapping.first { $0.key.string == sweepKey }.map { ($0.key, $0.value) }
+    }
+
+    /// The top-level mapping without its `sweep:` entry.
+    static func withoutSweepBlock(_ root: Node) -> Node {
+        guard case .mapping(let mapping) = root else { return root }
+        let pairs = mapping.filter { $0.key.string != sweepKey }.map { ($0.key, $0.value) }
+        return .mapping(.init(pairs, mapping.tag, mapping.style, mapping.mark))
     }
 
     static func readText(_ path: String) throws -> String {
@@ -128,32 +174,34 @@ public enum ConfigLoader {
         return (key, value)
     }
 
-    static func setting(_ node: Node, path: ArraySlice<String>, value: Node, fullPath: String) throws -> Node {
+    /// The document with the value at `path` replaced (created in mappings that lack it);
+    /// errors name `fullPath` and come from `source` (`--set`, a sweep point).
+    static func setting(_ node: Node, path: ArraySlice<String>, value: Node, fullPath: String, source: String) throws -> Node {
         guard let component = path.first else { return value }
         let rest = path.dropFirst()
         switch node {
         case .mapping(let mapping):
             var pairs = mapping.map { ($0.key, $0.value) }
             if let i = pairs.firstIndex(where: { $0.0.string == component }) {
-                pairs[i].1 = try setting(pairs[i].1, path: rest, value: value, fullPath: fullPath)
+                pairs[i].1 = try setting(pairs[i].1, path: rest, value: value, fullPath: fullPath, source: source)
             } else {
                 let empty = Node.mapping(.init([]))
-                pairs.append((Node(component), try setting(empty, path: rest, value: value, fullPath: fullPath)))
+                pairs.append((Node(component), try setting(empty, path: rest, value: value, fullPath: fullPath, source: source)))
             }
             return .mapping(.init(pairs, mapping.tag, mapping.style, mapping.mark))
         case .sequence(let sequence):
             var items = Array(sequence)
             guard let index = Int(component), index >= 0, index < items.count else {
-                throw ConfigError(file: "--set", line: nil, key: fullPath,
+                throw ConfigError(file: source, line: nil, key: fullPath,
                                   problem: "'\(component)' is not an index of a list with \(items.count) entries",
                                   expected: "an index in 0..<\(items.count)")
             }
-            items[index] = try setting(items[index], path: rest, value: value, fullPath: fullPath)
+            items[index] = try setting(items[index], path: rest, value: value, fullPath: fullPath, source: source)
             return .sequence(.init(items, sequence.tag, sequence.style, sequence.mark))
         case .scalar(let s) where s.string.isEmpty || s.string == "~" || s.string == "null":
-            return try setting(.mapping(.init([])), path: path, value: value, fullPath: fullPath)
+            return try setting(.mapping(.init([])), path: path, value: value, fullPath: fullPath, source: source)
         default:
-            throw ConfigError(file: "--set", line: nil, key: fullPath, problem: "goes inside a value that is not a mapping or list",
+            throw ConfigError(file: source, line: nil, key: fullPath, problem: "goes inside a value that is not a mapping or list",
                               expected: "a key path that exists in the config")
         }
     }

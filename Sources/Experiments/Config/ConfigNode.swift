@@ -53,6 +53,18 @@ struct ConfigNode {
         return Mapping(owner: self, entries: entries)
     }
 
+    /// The entries of a mapping whose keys are data, not names from a schema (a sweep's
+    /// axes): every key a plain scalar, in document order.
+    func entries(expected: String) throws -> [(String, ConfigNode)] {
+        guard case .mapping(let m) = node else { throw error("is \(kind)", expected: expected) }
+        return try m.map { keyNode, value in
+            guard case .scalar(let scalar) = keyNode, !scalar.string.isEmpty else {
+                throw error("has a key that is not a plain name", expected: expected)
+            }
+            return (scalar.string, child(value, scalar.string))
+        }
+    }
+
     /// The value of `key` when this is a mapping that has it, without checking other keys.
     func peek(_ key: String) -> ConfigNode? {
         guard case .mapping(let m) = node else { return nil }

@@ -135,6 +135,25 @@ public enum ObjectiveSpec: Sendable {
         }
     }
 
+    /// f at a point (for statistics outside the hot loop: the cloud's mean loss).
+    public func value(at x: [Double]) -> Double {
+        switch self {
+        case .quadratic(let h, let minimum, _): return Quadratic(hessian: h, minimum: minimum).value(at: x)
+        case .landscape(let landscape, _): return landscape.objective.value(at: x)
+        }
+    }
+
+    /// Floating-point operations of one `value(at:)`, roughly: a pass over the examples for
+    /// data objectives with a finite data set, d² otherwise.
+    public var valueCost: Double {
+        let d = Double(dimension)
+        switch self {
+        case .landscape(.logisticRegression(let o), _): return Double(o.data.count) * d
+        case .landscape(.linearRegression(let o), _): return Double(o.data.count ?? 1) * d + d * d
+        default: return d * d
+        }
+    }
+
     /// The Hessian at a point (row-major d×d).
     public func hessian(at x: [Double]) -> [Double] {
         switch self {

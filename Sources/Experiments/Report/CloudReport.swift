@@ -21,6 +21,8 @@ public struct CloudReport: Sendable {
     public let fluctuationDissipation: FluctuationDissipation?
     public let langevin: LangevinTheory
     public let langevinComparison: LangevinComparison
+    /// The mean of f over the cloud, from at most 64 stored draws per diagnostic chain.
+    public let loss: LossEstimate
 
     /// - Parameter threads: for the diagnostics and the flatness average; the results do not
     ///   depend on it.
@@ -37,6 +39,8 @@ public struct CloudReport: Sendable {
         if case .landscape(.logisticRegression(let o), _) = objective { hessianCost = Double(o.data.count * d * d) }
         flatness = HessianFlatness(mean: estimate.mean, finalIterates: cloud.finalIterates, dimension: d,
                                    hessianCost: hessianCost, threads: threads) { objective.hessian(at: $0) }
+        loss = LossEstimate(cloud.diagnostics, layout: cloud.layout, dimension: d, valueCost: objective.valueCost,
+                            threads: threads) { objective.value(at: $0) }
         basins = BasinEstimate(cloud)
         if ObservationChoice.fluctuationDissipationApplies(config, spec), case .sgd(let sgd) = spec.rule {
             fluctuationDissipation = FluctuationDissipation(cloud, lr: spec.lr, momentum: sgd.momentum)

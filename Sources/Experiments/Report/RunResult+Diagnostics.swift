@@ -41,6 +41,11 @@ extension RunResult {
     public var warnings: [String] {
         optimizers.flatMap { r -> [String] in
             var out: [String] = []
+            if r.cloud.divergedChains == r.cloud.chains {
+                out.append("every chain of '\(r.spec.label)' diverged (|x| > \(config.divergenceBound) or not finite): its statistics are null; "
+                           + "the learning rate is probably above the stability limit" + r.theory.stabilityHint)
+                return out
+            }
             if r.cloud.divergedChains > 0 {
                 out.append("\(r.cloud.divergedChains) of \(r.cloud.chains) chains of '\(r.spec.label)' diverged and are excluded")
             }

@@ -84,19 +84,18 @@ extension RunResult {
 
     /// The table printed on standard output after a run.
     public var summaryText: String {
-        var lines: [[String]] = [["optimizer", "chains", "diverged", "|bias|", "max stderr", "tr(cov)", "theory tr(cov)", "rel. err", "max |z|",
-                                  "max R̂", "min ESS", "stationary"]]
+        var lines: [[String]] = [["optimizer", "chains", "diverged", "mean loss", "|bias|", "max stderr", "tr(cov)", "theory tr(cov)",
+                                  "rel. err", "max |z|", "max R̂", "min ESS", "stationary"]]
         for result in optimizers {
             let e = result.estimate
-            let biasNorm = e.bias.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            let trace = (0..<e.dimension).reduce(0) { $0 + e.covariance[$1 * e.dimension + $1] }
+            let biasNorm = e.biasNorm, trace = e.trace
             var theoryTrace = "-", relative = "-", maxZ = "-"
             if let exact = result.theory.theory?.covariance {
                 theoryTrace = Self.short((0..<e.dimension).reduce(0) { $0 + exact[$1 * e.dimension + $1] })
                 relative = Self.short(TheoryComparison.relativeError(e.covariance, exact))
                 maxZ = Self.short(TheoryComparison.zScores(e.covariance, exact, stderr: e.covarianceStderr).map(Swift.abs).max() ?? .nan)
             }
-            lines.append([result.spec.label, String(e.chains), String(e.divergedChains), Self.short(biasNorm),
+            lines.append([result.spec.label, String(e.chains), String(e.divergedChains), Self.short(result.report.loss.mean), Self.short(biasNorm),
                           Self.short(e.stderrMean.max() ?? .nan), Self.short(trace), theoryTrace, relative, maxZ]
                          + result.report.tableCells)
         }

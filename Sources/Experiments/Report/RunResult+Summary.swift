@@ -66,6 +66,13 @@ extension OptimizerResult {
             ("covariance_eigenvalues", .numbers(e.eigenvalues)),
             ("covariance_eigenvectors", .matrix(e.eigenvectors, d)),
             ("skewness", .numbers(e.skewness)), ("kurtosis", .numbers(e.kurtosis)),
+            ("mean_norm", .number(e.meanNorm)), ("mean_norm_stderr", .number(e.meanNormStderr)),
+            ("bias_norm", .number(e.biasNorm)), ("bias_norm_stderr", .number(e.biasNormStderr)),
+            ("covariance_trace", .number(e.trace)), ("covariance_trace_stderr", .number(e.traceStderr)),
+            ("covariance_logdet", .number(e.logDeterminant)),
+            ("mean_loss", .number(report.loss.mean)), ("mean_loss_stderr", .number(report.loss.stderr)),
+            ("mean_loss_subset", .object([("chains", .integer(report.loss.chains)),
+                                          ("draws_per_chain", .integer(report.loss.drawsPerChain))])),
         ]
         entries += report.tails.summaryEntries
         entries.append(("quantiles", .object(e.quantileLevels.enumerated().map { i, level in

@@ -47,6 +47,12 @@ public struct RunResult: Sendable {
         }
     }
 
+    /// Whether every chain of every optimizer diverged: the run has no cloud at all (`run`
+    /// exits 1). A run with at least one cloud is a result, whatever diverged beside it.
+    public var everyOptimizerDiverged: Bool {
+        !optimizers.isEmpty && optimizers.allSatisfy { $0.cloud.divergedChains == $0.cloud.chains }
+    }
+
     public init(config: RunConfig, threads: Int, wallSeconds: Double, optimizers: [OptimizerResult],
                 interruption: Interruption? = nil) {
         self.config = config

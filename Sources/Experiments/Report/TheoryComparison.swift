@@ -9,12 +9,15 @@ public struct TheoryComparison: Sendable {
     public let theory: SGDStationaryTheory?
     /// The tail index of SGD on streamed 1-D least squares, where the model applies.
     let kesten: KestenPrediction?
+    /// The optimizer's base learning rate.
+    public let lr: Double
 
     /// The prediction for SGD (any momentum, coupled L2) or SGLD on a quadratic with additive
     /// Gaussian (or no) noise, constant lr and no clipping; and Kesten's tail index for SGD
     /// on streamed 1-D linear regression with minibatch noise.
     public init(config: RunConfig, optimizer spec: OptimizerSpec) {
         kesten = KestenPrediction(config: config, optimizer: spec)
+        lr = spec.lr
         guard case .quadratic(let hessian, let minimum, _) = config.objective else {
             (unavailableReason, theory) = ("no closed form for this objective", nil); return
         }

@@ -36,7 +36,13 @@ public struct ResourceEstimate {
         // About 30 ns per chain·coordinate·step for the noise, plus d multiply-adds per
         // coordinate for dense matrices, spread over the cores.
         let perElement = 30e-9 + 1e-9 * d
-        seconds = Double(config.optimizers.count) * chains * Double(config.steps) * d * perElement / Double(Swift.max(1, threads))
+        let simulation = chains * Double(config.steps) * d * perElement / Double(Swift.max(1, threads))
+        // The report's rank-normalised diagnostics: about 1 µs per stored diagnostic value
+        // (sorting and FFTs), coordinates spread over the cores.
+        let subset = ObservationChoice.diagnosticSubset(chains: config.chains, draws: config.recording.draws, dimension: config.dimension)
+        let values = Double(subset.chains.count) * Double(config.recording.draws / subset.stride) * d
+        let report = values * 1e-6 / Double(Swift.max(1, Swift.min(threads, config.dimension)))
+        seconds = Double(config.optimizers.count) * (simulation + report)
     }
 
     /// Memory this process may still use: the smaller of MemAvailable and the address-space
@@ -71,7 +77,7 @@ public struct ResourceEstimate {
         seconds < 1 ? "under a second" : String(format: "about %.2g s", seconds)
     }
 
-    static func format(_ bytes: Double) -> String {
+    public static func format(_ bytes: Double) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var value = bytes, unit = 0
         while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }

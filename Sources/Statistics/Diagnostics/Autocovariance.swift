@@ -43,19 +43,25 @@ struct Autocovariance {
         guard 2 * n <= m, chains.allSatisfy({ $0.count == n }) else {
             throw GSLError(routine: "gsl_fft_real_radix2_transform", status: Int32(GSL_EBADLEN))
         }
-        for k in 0..<m { spectrum[k] = 0 }
-        for chain in chains {
-            let mean = SampleMoments.mean(chain)
-            for (i, x) in chain.enumerated() { buffer[i] = x - mean }
-            for i in n..<m { buffer[i] = 0 }
+        try spectrum.withUnsafeMutableBufferPointer { power in
             try buffer.withUnsafeMutableBufferPointer { data in
-                try GSL.check(gsl_fft_real_radix2_transform(data.baseAddress, 1, m), "gsl_fft_real_radix2_transform")
+                for k in 0..<m { power[k] = 0 }
+                for chain in chains {
+                    let mean = SampleMoments.mean(chain)
+                    var i = 0
+                    for x in chain {
+                        data[i] = x - mean
+                        i += 1
+                    }
+                    for i in n..<m { data[i] = 0 }
+                    try GSL.check(gsl_fft_real_radix2_transform(data.baseAddress, 1, m), "gsl_fft_real_radix2_transform")
+                    // Half-complex order: data[0] = Re z₀, data[k] = Re z_k and data[m − k] =
+                    // Im z_k for 0 < k < m/2, data[m/2] = Re z_{m/2}. |z_k|² goes to position k.
+                    power[0] += data[0] * data[0]
+                    power[m / 2] += data[m / 2] * data[m / 2]
+                    for k in 1..<(m / 2) { power[k] += data[k] * data[k] + data[m - k] * data[m - k] }
+                }
             }
-            // Half-complex order: data[0] = Re z₀, data[k] = Re z_k and data[m − k] = Im z_k
-            // for 0 < k < m/2, data[m/2] = Re z_{m/2}. |z_k|² is real and goes to position k.
-            spectrum[0] += buffer[0] * buffer[0]
-            spectrum[m / 2] += buffer[m / 2] * buffer[m / 2]
-            for k in 1..<(m / 2) { spectrum[k] += buffer[k] * buffer[k] + buffer[m - k] * buffer[m - k] }
         }
         try spectrum.withUnsafeMutableBufferPointer { data in
             try GSL.check(gsl_fft_halfcomplex_radix2_inverse(data.baseAddress, 1, m), "gsl_fft_halfcomplex_radix2_inverse")

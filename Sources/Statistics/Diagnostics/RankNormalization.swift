@@ -50,35 +50,44 @@ enum RankNormalization {
     static func sortedOrder(_ x: [Double]) -> [UInt32] {
         let n = x.count
         precondition(n <= Int(UInt32.max), "too many draws to rank")
-        var keys = x.map { value -> UInt64 in
-            let bits = value.bitPattern
-            return bits & (1 << 63) == 0 ? bits | (1 << 63) : ~bits
-        }
-        var order = (0..<n).map { UInt32($0) }
+        var order = [UInt32](repeating: 0, count: n)
         guard n > 1 else { return order }
-        var nextKeys = [UInt64](repeating: 0, count: n)
-        var nextOrder = [UInt32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 2048)
+        let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n)
+        let indices = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * n)
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 2048)
+        defer {
+            keys.deallocate()
+            indices.deallocate()
+            counts.deallocate()
+        }
+        var (key, nextKey) = (keys, keys + n)
+        var (index, nextIndex) = (indices, indices + n)
+        for i in 0..<n {
+            let bits = x[i].bitPattern
+            key[i] = bits & (1 << 63) == 0 ? bits | (1 << 63) : ~bits
+            index[i] = UInt32(truncatingIfNeeded: i)
+        }
         for shift in Swift.stride(from: UInt64(0), to: 64, by: 11) {
-            for i in 0..<2048 { counts[i] = 0 }
-            for key in keys { counts[Int((key >> shift) & 2047)] += 1 }
-            if counts.contains(n) { continue }
+            counts.update(repeating: 0, count: 2048)
+            for i in 0..<n { counts[Int((key[i] &>> shift) & 2047)] &+= 1 }
+            if (0..<2048).contains(where: { counts[$0] == n }) { continue }
             var total = 0
             for i in 0..<2048 {
                 let c = counts[i]
                 counts[i] = total
-                total += c
+                total &+= c
             }
             for i in 0..<n {
-                let digit = Int((keys[i] >> shift) & 2047)
+                let digit = Int((key[i] &>> shift) & 2047)
                 let slot = counts[digit]
-                counts[digit] = slot + 1
-                nextKeys[slot] = keys[i]
-                nextOrder[slot] = order[i]
+                counts[digit] = slot &+ 1
+                nextKey[slot] = key[i]
+                nextIndex[slot] = index[i]
             }
-            swap(&keys, &nextKeys)
-            swap(&order, &nextOrder)
+            swap(&key, &nextKey)
+            swap(&index, &nextIndex)
         }
+        order.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: index, count: n) }
         return order
     }
 }

@@ -35,7 +35,8 @@ import Simulation
 ///
 /// with m_t the ensemble mean of u·y and v_t the (biased) variance at t — the delta method of
 /// `CloudEstimate` applied to the difference. The cloud is stationary when no direction is
-/// flagged; with fewer than 3 timeseries steps in the recorded window it is undecided (nil).
+/// flagged; with fewer than 3 timeseries steps in the recorded window, or no direction with a
+/// growth exponent (no chains, or no spread), it is undecided (nil).
 public struct StationarityCheck: Sendable {
     public static let growthThreshold = 0.2
     public static let significance = 5.0
@@ -122,7 +123,10 @@ public struct StationarityCheck: Sendable {
                                     increaseStderr: stderr))
         }
         self.directions = result
-        isStationary = window.count >= 3 ? !result.contains(where: \.isFlagged) : nil
+        // Undecided also when no direction has a growth exponent (no chain left, or a
+        // variance of 0 along every direction).
+        let decidable = window.count >= 3 && result.contains { $0.growthExponent.isFinite }
+        isStationary = decidable ? !result.contains(where: \.isFlagged) : nil
     }
 
     /// The least-squares slope of y on x.

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Simulation
 
 /// The statistics of one cloud, computed from streaming sums.
@@ -36,6 +43,18 @@ public struct CloudEstimate: Sendable {
     /// Per coordinate, the fraction of samples outside the histogram range.
     public let outsideFraction: [Double]
     public let replicateGroups: Int
+    /// ‖mean‖ and ‖bias‖ with their standard errors by the delta method: the ratio estimate
+    /// of uᵀ·mean with u = mean/‖mean‖ (uᵀ·bias, u = bias/‖bias‖); at a zero norm, where the
+    /// norm has no derivative, √Σ_k se_k² (a bound to first order).
+    public let meanNorm: Double
+    public let meanNormStderr: Double
+    public let biasNorm: Double
+    public let biasNormStderr: Double
+    /// tr(covariance) and its standard error (cluster-robust, as each entry's).
+    public let trace: Double
+    public let traceStderr: Double
+    /// log det(covariance) = Σ log λ_i; NaN unless every eigenvalue is positive.
+    public let logDeterminant: Double
 
     public init(_ cloud: CloudAccumulation, quantileLevels: [Double] = [0.05, 0.5, 0.95]) throws {
         let d = cloud.dimension
@@ -85,7 +104,21 @@ public struct CloudEstimate: Sendable {
         }
         covariance = cov
         covarianceStderr = covStderr
-        std = (0..<d).map { Swift.max(0, cov[$0 * d + $0]).squareRoot() }
+        // NaN (no samples) stays NaN; a variance rounded below 0 is 0.
+        std = (0..<d).map { cov[$0 * d + $0].isNaN ? .nan : Swift.max(0, cov[$0 * d + $0]).squareRoot() }
+        var traceSum = 0.0, traceSquares = 0.0
+        for k in 0..<d { traceSum += centralSum(total, k, k) }
+        for group in nonEmpty {
+            var u = 0.0
+            for k in 0..<d { u += centralSum(group, k, k) }
+            let r = u - group.count * traceSum / n
+            traceSquares += r * r
+        }
+        trace = traceSum / (n - 1)
+        traceStderr = (traceSquares * clusterFactor).squareRoot() * n / (n - 1)
+
+        (meanNorm, meanNormStderr) = Self.norm(mean, meanY: meanY, stderr: stderrMean, groups: nonEmpty)
+        (biasNorm, biasNormStderr) = Self.norm(bias, meanY: meanY, stderr: stderrMean, groups: nonEmpty)
 
         var skew = [Double](repeating: .nan, count: d), kurt = [Double](repeating: .nan, count: d)
         for k in 0..<d {
@@ -110,6 +143,7 @@ public struct CloudEstimate: Sendable {
             eigenvalues = [Double](repeating: .nan, count: d)
             eigenvectors = [Double](repeating: .nan, count: d * d)
         }
+        logDeterminant = eigenvalues.allSatisfy({ $0 > 0 }) ? eigenvalues.reduce(0) { $0 + log($1) } : .nan
 
         let counts = cloud.histograms
         let plan = counts.plan
@@ -138,5 +172,16 @@ public struct CloudEstimate: Sendable {
                 bins: plan.pairBins, counts: Array(counts.pairCounts[(p * cells)..<((p + 1) * cells)])
             )
         }
+    }
+
+    /// ‖v‖ and the standard error of uᵀ·mean for u = v/‖v‖ (v = mean − a constant): the
+    /// ratio estimate of uᵀȳ over the groups' sums of y; √Σ se_k² at ‖v‖ = 0.
+    static func norm(_ v: [Double], meanY: [Double], stderr: [Double], groups: [GroupMoments]) -> (Double, Double) {
+        let d = v.count
+        let length = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard length > 0 else { return (length, stderr.reduce(0) { $0 + $1 * $1 }.squareRoot()) }
+        let u = v.map { $0 / length }
+        let projected = groups.map { group in (numerator: (0..<d).reduce(0) { $0 + u[$1] * group.sum[$1] }, denominator: group.count) }
+        return (length, RatioEstimate.standardError(projected, ratio: (0..<d).reduce(0) { $0 + u[$1] * meanY[$1] }))
     }
 }
