@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Simulation
 import Synchronization
@@ -104,8 +105,8 @@ public final class CheckpointWriter: SimulationCheckpoint {
     /// What the interrupted run left for this optimizer (empty for a new run).
     public let resume: SimulationResume
     private let state = Mutex(State())
-    /// One writer at a time, so files are written in arrival order.
-    private let writing = Mutex(())
+    /// Writes files one at a time, in arrival order.
+    private let queue = DispatchQueue(label: "optcloud.checkpoint")
 
     init(store: CheckpointStore, optimizer: Int, policy: CheckpointPolicy, config: RunConfig, resume: SimulationResume) {
         self.store = store
@@ -119,33 +120,43 @@ public final class CheckpointWriter: SimulationCheckpoint {
     var groups: Int { ChainLayout(chains: config.chains).groups }
 
     public func completed(_ snapshot: GroupSnapshot) {
-        let due = state.withLock { s -> Bool in
+        let (due, phaseEnd) = state.withLock { s -> (Bool, Bool) in
             s.pending.append(snapshot)
             let steps = snapshot.phase == .burnIn ? config.burnIn : config.steps - config.burnIn
             s.pendingWork += Double(snapshot.chains.count) * Double(steps)
             s.received[snapshot.phase.rawValue] += 1
-            if s.received[snapshot.phase.rawValue] >= groups { return true }
-            if let every = policy.steps, s.pendingWork >= Double(every) * Double(config.chains) { return true }
-            return ContinuousClock.now - s.lastWrite >= .seconds(policy.seconds)
+            if s.received[snapshot.phase.rawValue] >= groups { return (true, true) }
+            if let every = policy.steps, s.pendingWork >= Double(every) * Double(config.chains) { return (true, false) }
+            return (ContinuousClock.now - s.lastWrite >= .seconds(policy.seconds), false)
         }
-        if due { flush() }
+        // Within a phase the worker waits for its snapshots (a checkpoint is only worth taking
+        // if it is on disk before the run goes on); the bulk written when a phase ends goes on
+        // beside the next phase, or beside the statistics, until `flush`.
+        if phaseEnd {
+            queue.async { self.writePending() }
+        } else if due {
+            queue.sync { writePending() }
+        }
     }
 
-    /// Writes every pending snapshot. A write error is kept (see `failure`) and the run goes
-    /// on: a checkpoint is insurance, not a result.
+    /// Writes every pending snapshot and returns once all are on disk.
     public func flush() {
-        writing.withLock { _ in
-            let batch = state.withLock { s -> [GroupSnapshot] in
-                defer { s.pending = []; s.pendingWork = 0; s.lastWrite = .now }
-                return s.pending
-            }
-            for snapshot in batch {
-                do {
-                    try store.write(snapshot, optimizer: optimizer)
-                    SnapshotStop.snapshotWritten()
-                } catch {
-                    state.withLock { $0.failure = $0.failure ?? error.localizedDescription }
-                }
+        queue.sync { writePending() }
+    }
+
+    /// A write error is kept (see `failure`) and the run goes on: a checkpoint is insurance,
+    /// not a result.
+    private func writePending() {
+        let batch = state.withLock { s -> [GroupSnapshot] in
+            defer { s.pending = []; s.pendingWork = 0; s.lastWrite = .now }
+            return s.pending
+        }
+        for snapshot in batch {
+            do {
+                try store.write(snapshot, optimizer: optimizer)
+                SnapshotStop.snapshotWritten()
+            } catch {
+                state.withLock { $0.failure = $0.failure ?? error.localizedDescription }
             }
         }
     }

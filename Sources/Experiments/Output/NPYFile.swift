@@ -13,12 +13,11 @@ public enum NPYFile {
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        values.withUnsafeBufferPointer { buffer in
-            for value in buffer {
-                var bits = value.bitPattern.littleEndian
-                withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
-            }
-        }
+        #if _endian(little)
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        #else
+        values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { data.append(contentsOf: $0) }
+        #endif
         return data
     }
 }

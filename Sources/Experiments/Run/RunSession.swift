@@ -67,19 +67,29 @@ public final class RunSession {
                                              settings: .init(threads: threads, progress: counter, checkpoint: checkpoint,
                                                              resume: checkpoint.resume))
             stop.watch(nil)
-            checkpoint.flush()
             observer?.optimizerFinished(index)
-            if stop.signal != 0 { try interrupt(finished: results, optimizer: index, start: start) }
+            if stop.signal != 0 {
+                checkpoint.flush()
+                try interrupt(finished: results, optimizer: index, start: start)
+            }
+            guard let cloud else {
+                checkpoint.flush()
+                throw RunFailure(message: "the simulation of '\(spec.label)' was cancelled")
+            }
+            // The statistics are computed while the checkpoint's last snapshots are written.
+            let result: OptimizerResult
+            do {
+                result = try OptimizerResult(spec: spec, cloud: cloud, config: config,
+                                             seconds: Date().timeIntervalSince(optimizerStart), threads: threads)
+            } catch {
+                checkpoint.flush()
+                throw RunFailure(message: "statistics of '\(spec.label)' failed: \(error)")
+            }
+            checkpoint.flush()
             if let failure = checkpoint.failure {
                 observer?.warning("the checkpoint of '\(spec.label)' could not be written (\(failure)); the run goes on without it")
             }
-            guard let cloud else { throw RunFailure(message: "the simulation of '\(spec.label)' was cancelled") }
-            do {
-                results.append(try OptimizerResult(spec: spec, cloud: cloud, config: config,
-                                                   seconds: Date().timeIntervalSince(optimizerStart), threads: threads))
-            } catch {
-                throw RunFailure(message: "statistics of '\(spec.label)' failed: \(error)")
-            }
+            results.append(result)
         }
         return RunResult(config: config, threads: threads, wallSeconds: Date().timeIntervalSince(start), optimizers: results)
     }

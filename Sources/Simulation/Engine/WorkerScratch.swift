@@ -223,13 +223,14 @@ struct TileAccumulator {
         for k in 0..<d {
             let lo = lower[k], scale = top * unit[k]
             // Row layout [below | bins… | above]: a position is clamped to [−1, bins] (NaN to
-            // −1) and shifted by one, so every chain is one increment without a branch.
-            let row = counts + k * (bins + 2)
-            let xk = x + k * stride
-            for c in 0..<n where alive[c] != 0 {
+            // −1) and shifted by one, and a chain adds its alive flag (diverged chains sit at
+            // the minimum, a finite point, and add 0): one increment a chain, no branch.
+            let row = counts + k &* (bins &+ 2)
+            let xk = x + k &* stride
+            for c in 0..<n {
                 let position = (xk[c] - lo) * scale
                 let low = position >= 0 ? position : -1
-                row[Int(low < top ? low : top) &+ 1] += 1
+                row[Int(low < top ? low : top) &+ 1] &+= alive[c] != 0 ? 1 : 0
             }
         }
         let pairBins = plan.pairBins
@@ -242,7 +243,7 @@ struct TileAccumulator {
             for c in 0..<n where alive[c] != 0 {
                 let px = (xs[c] - lx) * sx, py = (ys[c] - ly) * sy
                 if px >= 0, px < Double(pairBins), py >= 0, py < Double(pairBins) {
-                    cells[Int(px) * pairBins + Int(py)] += 1
+                    cells[Int(px) &* pairBins &+ Int(py)] &+= 1
                 }
             }
         }
