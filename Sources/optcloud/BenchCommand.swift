@@ -31,7 +31,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("burn-in"), help: "Burn-in steps.")
     var burnIn: Int = 100
 
-    @Option(name: .long, help: "Comma-separated thread counts to measure, e.g. 1,2 (default: 1 and all cores).")
+    @Option(name: .long, help: "Comma-separated thread counts to measure, e.g. 1,2 (default: 1 and every CPU this process may use).")
     var threads: String?
 
     @Option(name: .long, help: "Seed.")
@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
 
     func threadCounts() throws -> [Int] {
         guard let threads else {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let cores = AvailableCPUs.count
             return cores > 1 ? [1, cores] : [1]
         }
         let values = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }

@@ -30,7 +30,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .long, help: "Start again: simulate this process's points anew, also when DIR holds a sweep of another config.")
     var force = false
 
-    @Option(name: .long, help: "Worker threads (default: all cores). Results are identical for any value.")
+    @Option(name: .long, help: "Worker threads (default: the CPUs this process may run on, e.g. under taskset or Slurm). Results are identical for any value.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print nothing on success.")
@@ -49,7 +49,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
-        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = self.threads ?? AvailableCPUs.count
         let selection = try shard.map { try ShardSelection.parse($0) } ?? .all
         let path = options.config ?? ""
         let sweep = try SweepConfig.load(path: path, overrides: options.overrides, threads: threads)

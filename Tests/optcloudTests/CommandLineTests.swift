@@ -210,6 +210,24 @@ final class CommandLineTests: XCTestCase {
                       "no progress bar when stderr is not a terminal:\n\(loud.stderr)")
     }
 
+    /// Without --threads a run uses the CPUs of its affinity mask (SPEC §8.2): under
+    /// `taskset -c 0` one thread, as summary.json records it.
+    func testDefaultThreadsAreTheCPUsOfTheAffinityMask() throws {
+        let work = try makeTemporaryDirectory(self)
+        let config = try TestConfigs.path("small.yaml")
+        let taskset = ["/usr/bin/taskset", "/bin/taskset"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = try XCTUnwrap(taskset, "taskset (util-linux) is part of every Debian system")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-c", "0", try Optcloud.requireExecutable().path, "run", config, "--out",
+                             work.appendingPathComponent("one").path, "--quiet", "--chains", "200", "--steps", "100", "--burn-in", "50"]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let summary = try RunOutput.json(work.appendingPathComponent("one/summary.json"))
+        XCTAssertEqual(RunOutput.number(summary["threads"]), 1)
+    }
+
     /// `--seed S` takes any unsigned 64-bit seed (the generator's seed type); the largest
     /// must be accepted and recorded as given, not rejected nor wrapped to −1.
     func testLargestSeedIsAcceptedAndRecorded() throws {
