@@ -9,7 +9,7 @@ import XCTest
 /// (1 − τ)·g and lr·(1 − τ) differently, by an ulp, and the contracting dynamics do not
 /// amplify it. With 1 − τ a power of 2 the scaling is exact and so are the trajectories.
 final class DampeningTests: XCTestCase {
-    let normals = NormalStream(generator: Philox4x32(seed: 8))
+    let normals = NormalSource(generator: Philox4x32(seed: 8))
 
     func testDampenedMomentumIsHeavyBallWithAScaledLearningRate() {
         let lr = 0.05, mu = 0.9
