@@ -9,12 +9,19 @@ public struct TheoryComparison: Sendable {
     public let theory: SGDStationaryTheory?
     /// The tail index of SGD on streamed 1-D least squares, where the model applies.
     let kesten: KestenPrediction?
+    /// The frozen-preconditioner prediction for adaptive optimizers (theory.json's `adaptive`).
+    public let adaptive: AdaptivePrediction
+    /// Where the optimizer's expected update vanishes, for decoupled weight decay
+    /// (summary.json's `decoupled_fixed_point`; nil where it is not computed).
+    public let decoupledFixedPoint: [Double]?
 
     /// The prediction for SGD (any momentum, coupled L2) or SGLD on a quadratic with additive
     /// Gaussian (or no) noise, constant lr and no clipping; and Kesten's tail index for SGD
     /// on streamed 1-D linear regression with minibatch noise.
     public init(config: RunConfig, optimizer spec: OptimizerSpec) {
         kesten = KestenPrediction(config: config, optimizer: spec)
+        adaptive = AdaptivePrediction(config: config, optimizer: spec)
+        decoupledFixedPoint = DecoupledReference.point(config: config, optimizer: spec, adaptive: adaptive)
         guard case .quadratic(let hessian, let minimum, _) = config.objective else {
             (unavailableReason, theory) = ("no closed form for this objective", nil); return
         }
@@ -49,6 +56,15 @@ public struct TheoryComparison: Sendable {
     }
 
     static let model = "SGD/SGLD on a quadratic with additive Gaussian noise: discrete Lyapunov equation"
+
+    /// The stationary mean and covariance of whichever model applies (SGD/SGLD's Lyapunov
+    /// theory or the adaptive one), when it has a stationary law: the run table's theory
+    /// columns, the figures' theory ellipses and summary.json's relative error.
+    public var prediction: (mean: [Double], covariance: [Double])? {
+        if let theory, let covariance = theory.covariance { return (theory.mean, covariance) }
+        if let theory = adaptive.theory, let covariance = adaptive.covariance { return (theory.mean, covariance) }
+        return nil
+    }
 
     /// ‖Ĉ − C‖_F / ‖C‖_F.
     public static func relativeError(_ simulated: [Double], _ predicted: [Double]) -> Double {
