@@ -23,18 +23,20 @@ final class AdaptiveStationaryTheoryTests: XCTestCase {
     }
 
     /// v_k = (GΣGᵀ)_kk + C_kk + ḡ_k² from the returned covariance and mean.
+    /// Relative to 10⁻¹⁰, or to the Lyapunov solve's rounding 10⁻¹³/(1 − ρ) near instability.
     func assertSelfConsistent(_ t: AdaptiveStationaryTheory, _ p: AdaptiveStationaryTheory.Parameters,
                               file: StaticString = #filePath, line: UInt = #line) throws {
         let d = t.dimension, g = Self.gPlusDecay(p.hessian, p.coupledDecay)
+        let tolerance = Swift.max(1e-10, 1e-13 / (1 - t.spectralRadius))
         let sigma = try XCTUnwrap(t.covariance, file: file, line: line)
         for k in 0..<d {
             var gbar = 0.0
             for j in 0..<d { gbar += g[k * d + j] * t.mean[j] - p.hessian[k * d + j] * p.minimum[j] }
             var v = p.noiseCovariance[k * d + k] + gbar * gbar
             for i in 0..<d { for j in 0..<d { v += g[k * d + i] * sigma[i * d + j] * g[k * d + j] } }
-            XCTAssertEqual(t.secondMoment[k], v, accuracy: 1e-10 * v, "v[\(k)]", file: file, line: line)
+            XCTAssertEqual(t.secondMoment[k], v, accuracy: tolerance * v, "v[\(k)]", file: file, line: line)
             XCTAssertEqual(t.gradientMean[k], gbar, accuracy: 1e-12 * (1 + Swift.abs(gbar)), file: file, line: line)
-            XCTAssertEqual(t.preconditioner[k], 1 / (v.squareRoot() + p.eps), accuracy: 1e-10 * t.preconditioner[k], file: file, line: line)
+            XCTAssertEqual(t.preconditioner[k], 1 / (v.squareRoot() + p.eps), accuracy: tolerance * t.preconditioner[k], file: file, line: line)
         }
     }
 
@@ -143,14 +145,20 @@ final class AdaptiveStationaryTheoryTests: XCTestCase {
         XCTAssertEqual(adamw.stabilityMethod, .closedForm)
         let adam = try AdaptiveStationaryTheory(parameters(.adam(beta1: 0.9), lr: 0.01))
         XCTAssertNil(adam.stabilityLimit)
-        // …and the self-consistent solution indeed exists far out, with ρ < 1.
-        for lr in [1.0, 10.0] {
-            let far = try AdaptiveStationaryTheory(parameters(.adam(beta1: 0.9), lr: lr))
-            XCTAssertNil(far.failure, "lr \(lr)")
-            XCTAssertLessThan(far.spectralRadius, 1)
+        // Up to 0.2 % below AdamW's limit, where ρ(A) is within 10⁻⁶ of 1 and v is ~10⁴ times
+        // the noise: the self-consistent solution is found and is self-consistent.
+        for lr in [1.9, 1.95, 1.99, 1.996] {
+            let p = parameters(.adam(beta1: 0.9), lr: lr, decoupled: [0.5, 0.2, 1.0])
+            let near = try AdaptiveStationaryTheory(p)
+            XCTAssertNil(near.failure, "lr \(lr)")
+            try assertSelfConsistent(near, p)
         }
-        let nearDecayLimit = try AdaptiveStationaryTheory(parameters(.adam(beta1: 0.9), lr: 1.9, decoupled: [0.5, 0.2, 1.0]))
-        XCTAssertNil(nearDecayLimit.failure)
+        for lr in [1.0, 10.0, 100.0] {
+            let p = parameters(.adam(beta1: 0.9), lr: lr)
+            let far = try AdaptiveStationaryTheory(p)
+            XCTAssertNil(far.failure, "lr \(lr)")
+            try assertSelfConsistent(far, p)
+        }
 
         // Noiseless with coupled decay: ḡ = 0, v = 0, P = 1/ε; the limits of SGD-like maps with
         // lr·ε⁻¹: plain 2/λmax, heavy ball 2(1 + μ)/λmax, Adam 2(1 + β₁)/((1 − β₁)λmax), NAdam

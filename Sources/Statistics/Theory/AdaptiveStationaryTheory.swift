@@ -168,6 +168,8 @@ extension AdaptiveStationaryTheory {
         var evaluation: Evaluation
         var iterations: Int
         var failure: String?
+        /// u at the last iterate.
+        var variance: [Double] = []
     }
 
     struct Model {
@@ -246,7 +248,8 @@ extension AdaptiveStationaryTheory {
             return (a, b, n)
         }
 
-        func evaluate(variance u: [Double], meanStart: [Double]?) throws -> Evaluation {
+        /// The map at u; with `covariance: false` only up to the spectral radius.
+        func evaluate(variance u: [Double], meanStart: [Double]?, covariance: Bool = true) throws -> Evaluation {
             let mu = try mean(variance: u, start: meanStart)
             let gbar = gradient(mu)
             let v = (0..<d).map { k in Swift.max(0, centered ? u[k] : u[k] + gbar[k] * gbar[k]) }
@@ -254,7 +257,7 @@ extension AdaptiveStationaryTheory {
             let (a, b, n) = recursion(pre)
             let rho = try LinearAlgebra.spectralRadius(a, n: n)
             var e = Evaluation(mean: mu, gradientMean: gbar, secondMoment: v, spectralRadius: rho, covariance: nil, implied: nil)
-            guard rho < 1, pre.allSatisfy(\.isFinite) else { return e }
+            guard rho < 1, pre.allSatisfy(\.isFinite), covariance else { return e }
             let full = DiscreteLyapunov.smithDoubling(a: a, q: DiscreteLyapunov.input(b: b, noise: p.noiseCovariance, n: n, d: d), n: n)
             let sigma = (0..<(d * d)).map { full[($0 / d) * n + $0 % d] }
             e.covariance = sigma
@@ -268,7 +271,62 @@ extension AdaptiveStationaryTheory {
         }
 
         /// The self-consistent u = implied(u).
+        /// Newton's method from `start` (default: the noise variances); the path in lr from a
+        /// smaller lr where that fails (`continuation`).
         func solve() -> Solution {
+            let direct = solve(start: nil)
+            guard direct.failure != nil, !p.noiseCovariance.allSatisfy({ $0 == 0 }),
+                  direct.evaluation.spectralRadius.isFinite else { return direct }
+            return continuation() ?? direct
+        }
+
+        /// Near ρ(A) = 1 (lr close to 2/λ, or a noise weak along some direction) the residual is
+        /// dominated by the nearly critical mode and Newton's method from afar wanders. From an
+        /// lr where it converges (halving), walk up to the target lr in geometric steps, each
+        /// started from the log-linear extrapolation of the last two solutions (steps halved on
+        /// failure, doubled on success; at most 100 of them).
+        func continuation() -> Solution? {
+            var lr = p.lr, base: Solution? = nil
+            for _ in 0..<30 {
+                lr /= 2
+                var q = p
+                q.lr = lr
+                let trial = Model(q).solve(start: nil)
+                if trial.failure == nil { base = trial; break }
+            }
+            guard var current = base else { return nil }
+            var previous: (lr: Double, u: [Double])? = nil
+            var fraction = 0.25, total = current.iterations, steps = 0
+            while lr < p.lr {
+                steps += 1
+                if steps > 100 { return nil }
+                let next = Swift.min(p.lr, lr * (1 + fraction))
+                var start = current.variance
+                if let previous {
+                    let slope = log(next / lr) / log(lr / previous.lr)
+                    start = (0..<d).map { k in
+                        current.variance[k] > 0 && previous.u[k] > 0
+                            ? current.variance[k] * pow(current.variance[k] / previous.u[k], slope) : current.variance[k]
+                    }
+                }
+                var q = p
+                q.lr = next
+                // A good start converges in a few iterations; more means the step was too long.
+                let trial = Model(q).solve(start: start, inflation: 1.25, maxIterations: 12)
+                total += trial.iterations
+                if trial.failure == nil {
+                    previous = (lr, current.variance)
+                    (lr, current, fraction) = (next, trial, Swift.min(1, 2 * fraction))
+                } else {
+                    fraction /= 2
+                    if fraction < 1e-6 { return nil }
+                }
+            }
+            current.iterations = total
+            return current
+        }
+
+        func solve(start: [Double]?, inflation: Double = 4, maxIterations: Int = 200) -> Solution {
             let noise = (0..<d).map { p.noiseCovariance[$0 * d + $0] }
             let floor = 1e-300
             func unstable(_ e: Evaluation?, _ i: Int) -> Solution {
@@ -278,16 +336,19 @@ extension AdaptiveStationaryTheory {
                          failure: e.map { String(format: "no stable self-consistent preconditioner: spectral radius %.6g ≥ 1", $0.spectralRadius) }
                              ?? "the mean could not be solved")
             }
-            guard var e = try? evaluate(variance: noise, meanStart: nil) else { return unstable(nil, 0) }
+            guard var e = try? evaluate(variance: start ?? noise, meanStart: nil) else { return unstable(nil, 0) }
             // Noiseless: Σ = 0 and u = 0 whenever the map is stable.
             if noise.allSatisfy({ $0 == 0 }) && p.noiseCovariance.allSatisfy({ $0 == 0 }) {
-                return e.implied == nil ? unstable(e, 0) : Solution(evaluation: e, iterations: 0, failure: nil)
+                guard e.implied == nil else { return Solution(evaluation: e, iterations: 0, failure: nil) }
+                return Solution(evaluation: e, iterations: 0, failure: String(
+                    format: "without noise the fixed point is not linearly stable at this lr (spectral radius %.6g; v = ḡ² "
+                        + "leaves P as large as 1/ε): the iterates oscillate about it", e.spectralRadius))
             }
             // Start where the map is stable: a larger v shrinks P.
-            var u = noise
+            var u = start ?? noise
             for _ in 0..<400 where e.implied == nil {
                 let top = u.max() ?? 0
-                u = u.map { 4 * Swift.max($0, 1e-6 * top, 1e-300) }
+                u = u.map { inflation * Swift.max($0, 1e-6 * top, 1e-300) }
                 guard let next = try? evaluate(variance: u, meanStart: e.mean) else { return unstable(e, 0) }
                 e = next
             }
@@ -302,9 +363,44 @@ extension AdaptiveStationaryTheory {
             }
             guard var current = residual(w, start: e.mean) else { return unstable(e, 0) }
             func size(_ r: [Double]) -> Double { r.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-            for iteration in 1...200 {
+            func variance(_ w: [Double]) -> [Double] { w.map { Swift.max(0, exp($0) - floor) } }
+            /// The largest t ∈ (0, 1) with ρ ≤ 1 − 10⁻¹⁰ at w − t·step (bisection on t, to 2⁻⁴⁰):
+            /// closer to 1 the Lyapunov solution is rounding noise.
+            func lastStable(from w: [Double], step: [Double], start: [Double]) -> Double? {
+                var lo = 0.0, hi = 1.0
+                for _ in 0..<40 {
+                    let mid = (lo + hi) / 2
+                    let trial = zip(w, step).map { $0 - mid * $1 }
+                    if let e = try? evaluate(variance: trial.map { Swift.max(0, exp($0) - floor) }, meanStart: start, covariance: false),
+                       e.spectralRadius <= 1 - 1e-10 {
+                        lo = mid
+                    } else {
+                        hi = mid
+                    }
+                }
+                return lo > 0 ? lo : nil
+            }
+            /// Bisection on t ∈ (0, edge] for the sign change of ⟨R(w − t·step), R(w)⟩; the
+            /// end point with the smaller residual.
+            func rootAlong(_ w: [Double], step: [Double], upTo edge: Double,
+                           current: (r: [Double], e: Evaluation)) -> (w: [Double], value: (r: [Double], e: Evaluation))? {
+                let point = { (t: Double) in zip(w, step).map { $0 - t * $1 } }
+                guard let far = residual(point(edge), start: current.e.mean) else { return nil }
+                func along(_ r: [Double]) -> Double { zip(r, current.r).reduce(0) { $0 + $1.0 * $1.1 } }
+                if along(far.r) >= 0 { return (point(edge), far) }
+                var lo = (t: 0.0, value: current), hi = (t: edge, value: far)
+                for _ in 0..<50 where hi.t - lo.t > 1e-12 * edge {
+                    let mid = (lo.t + hi.t) / 2
+                    guard let value = residual(point(mid), start: current.e.mean) else { return nil }
+                    if along(value.r) > 0 { lo = (mid, value) } else { hi = (mid, value) }
+                }
+                let best = lo.t > 0 && size(lo.value.r) < size(hi.value.r) ? lo : hi
+                return (point(best.t), best.value)
+            }
+            var boundarySteps = 0
+            for iteration in 1...maxIterations {
                 if (current.r.map(Swift.abs).max() ?? 0) < 1e-12 {
-                    return Solution(evaluation: current.e, iterations: iteration - 1, failure: nil)
+                    return Solution(evaluation: current.e, iterations: iteration - 1, failure: nil, variance: variance(w))
                 }
                 var step = current.r
                 if d <= AdaptiveStationaryTheory.newtonDimension {
@@ -323,7 +419,20 @@ extension AdaptiveStationaryTheory {
                 }
                 var t = 1.0, accepted = false
                 let norm = size(current.r)
-                while t > 1e-10 {
+                let full = zip(w, step).map { $0 - $1 }
+                if let next = residual(full, start: current.e.mean) {
+                    if size(next.r) <= (1 - 1e-4) * norm { (w, current, accepted) = (full, next, true) }
+                } else if boundarySteps < 50, let edge = lastStable(from: w, step: step, start: current.e.mean),
+                          let next = rootAlong(w, step: step, upTo: edge, current: current) {
+                    // The full step crossed the stability boundary, where v grows without bound:
+                    // the root lies before it. Take the point along the step where the residual
+                    // turns against the current one (bisection on ⟨R(w − t·step), R(w)⟩), even
+                    // if its residual is larger: a merit test would refuse every such step.
+                    (w, current, accepted) = (next.w, next.value, true)
+                    boundarySteps += 1
+                }
+                t = 0.5
+                while !accepted && t > 1e-10 {
                     let trial = zip(w, step).map { $0 - t * $1 }
                     if let next = residual(trial, start: current.e.mean), size(next.r) <= (1 - 1e-4 * t) * norm {
                         (w, current, accepted) = (trial, next, true)
@@ -332,13 +441,16 @@ extension AdaptiveStationaryTheory {
                     t /= 2
                 }
                 if !accepted {
-                    // Rounding floor of the Lyapunov solve.
-                    if (current.r.map(Swift.abs).max() ?? 0) < 1e-9 { return Solution(evaluation: current.e, iterations: iteration, failure: nil) }
+                    // The rounding floor of the Lyapunov solve, whose condition grows like 1/(1 − ρ).
+                    let rounding = Swift.min(1e-6, Swift.max(1e-9, 1e-14 / (1 - current.e.spectralRadius)))
+                    if (current.r.map(Swift.abs).max() ?? 0) < rounding {
+                        return Solution(evaluation: current.e, iterations: iteration, failure: nil, variance: variance(w))
+                    }
                     return Solution(evaluation: current.e, iterations: iteration,
                                     failure: "the self-consistent preconditioner did not converge")
                 }
             }
-            return Solution(evaluation: current.e, iterations: 200, failure: "the self-consistent preconditioner did not converge")
+            return Solution(evaluation: current.e, iterations: maxIterations, failure: "the self-consistent preconditioner did not converge")
         }
     }
 }
