@@ -120,10 +120,12 @@ public struct AdaptiveStationaryTheory: Sendable {
         let maxDecay = p.decoupledDecay.max() ?? 0
         let cap: Double? = maxDecay > 0 ? 2 / maxDecay : nil
         if (try? LinearAlgebra.cholesky(p.noiseCovariance, n: p.minimum.count)) != nil { return (cap, .closedForm) }
+        // Newton's method alone (no continuation in lr) per probe: the limit of a mode the
+        // noise does not reach is sharp, with Σ bounded, where Newton converges.
         func stable(_ lr: Double) -> Bool {
             var q = p
             q.lr = lr
-            return Model(q).solve().failure == nil
+            return Model(q).solve(start: nil).failure == nil
         }
         var lo = 0.0, hi = 0.0
         var probe = p.lr > 0 ? p.lr : 1e-3
@@ -211,8 +213,8 @@ extension AdaptiveStationaryTheory {
             let eta = p.lr
             let keep = (0..<d).map { 1 - eta * p.decoupledDecay[$0] }
             // Blocks: x, then the momentum-like state, then a (centered).
-            var gain: Double, carry: Double, memory: Double, input: Double
-            var momentumBlock: Bool, centeredAlpha: Double?
+            let gain: Double, carry: Double, memory: Double, input: Double
+            let momentumBlock: Bool, centeredAlpha: Double?
             switch p.rule {
             case .adam(let b1):
                 (gain, carry, memory, input, momentumBlock, centeredAlpha) = (1 - b1, b1, b1, 1 - b1, true, nil)
@@ -270,9 +272,8 @@ extension AdaptiveStationaryTheory {
             return e
         }
 
-        /// The self-consistent u = implied(u).
-        /// Newton's method from `start` (default: the noise variances); the path in lr from a
-        /// smaller lr where that fails (`continuation`).
+        /// The self-consistent u = implied(u): Newton's method from the noise variances, and the
+        /// path in lr from a smaller lr where that fails (`continuation`).
         func solve() -> Solution {
             let direct = solve(start: nil)
             guard direct.failure != nil, !p.noiseCovariance.allSatisfy({ $0 == 0 }),
@@ -326,6 +327,8 @@ extension AdaptiveStationaryTheory {
             return current
         }
 
+        /// Newton's method on R(w) = w − log implied(eʷ), w = log u, from `start` (default: the
+        /// noise variances), first inflated by `inflation` until the map is stable.
         func solve(start: [Double]?, inflation: Double = 4, maxIterations: Int = 200) -> Solution {
             let noise = (0..<d).map { p.noiseCovariance[$0 * d + $0] }
             let floor = 1e-300
