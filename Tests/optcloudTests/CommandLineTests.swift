@@ -79,7 +79,7 @@ final class CommandLineTests: XCTestCase {
 
     func testTheoryPrintsTheStationaryCovarianceOfSGD() throws {
         let work = try makeTemporaryDirectory(self)
-        let result = try succeed(["theory", try TestConfigs.path("small.yaml")], in: work)
+        let result = try succeed(["theory", try TestConfigs.path("small.yaml"), "--json"], in: work)
         let document = try RunOutput.jsonObject(Data(result.stdout.utf8), what: "theory output")
         let optimizers = document["optimizers"] as? [[String: Any]] ?? []
         XCTAssertEqual(optimizers.compactMap { $0["label"] as? String }, OutputFilesTests.labels)
@@ -104,9 +104,9 @@ final class CommandLineTests: XCTestCase {
     func testTheoryOutWritesTheSameDocument() throws {
         let work = try makeTemporaryDirectory(self)
         let file = work.appendingPathComponent("theory-out.json")
-        let result = try succeed(["theory", try TestConfigs.path("small.yaml"), "--out", file.path], in: work)
+        let result = try succeed(["theory", try TestConfigs.path("small.yaml"), "--json", "--out", file.path], in: work)
         let written = try RunOutput.text(file)
-        XCTAssertEqual(written, result.stdout, "--out writes what theory prints")
+        XCTAssertEqual(written, result.stdout, "--out writes what theory --json prints")
         let document = try RunOutput.json(file)
         XCTAssertNotNil((document["optimizers"] as? [[String: Any]])?.first?["covariance"], "covariance in the written file")
         XCTAssertEqual(directoryListing(work), ["theory-out.json"])
@@ -118,7 +118,7 @@ final class CommandLineTests: XCTestCase {
     func testSimulatedCovarianceAgreesWithTheory() throws {
         let work = try makeTemporaryDirectory(self)
         let config = try TestConfigs.path("small.yaml")
-        let theory = try RunOutput.jsonObject(Data(try succeed(["theory", config], in: work).stdout.utf8), what: "theory")
+        let theory = try RunOutput.jsonObject(Data(try succeed(["theory", config, "--json"], in: work).stdout.utf8), what: "theory")
         let out = try RunOutput.run(config, in: work, extra: ["--threads", "2"])
         let summary = try RunOutput.json(out.appendingPathComponent("summary.json"))
         let written = try RunOutput.json(out.appendingPathComponent("theory.json"))["optimizers"] as? [[String: Any]] ?? []
