@@ -76,7 +76,7 @@ def test_an_epoch_of_noise_sums_to_zero(model: LinearRegression) -> None:
     np.testing.assert_array_equal(noise[0], model.gradient(theta, batches[0]) - full)
 
 
-def test_gradients_per_parameter_and_projections(model: LinearRegression) -> None:
+def test_gradients_per_parameter_projections_and_centring(model: LinearRegression) -> None:
     batches = random_batches(10)
     whole = optcloud.record_gradient_noise(model.gradient, model.minimum, batches, model.full_gradient)
     # A tuple of arrays (one per parameter tensor, as torch.autograd.grad returns) is
@@ -89,6 +89,9 @@ def test_gradients_per_parameter_and_projections(model: LinearRegression) -> Non
     projected = optcloud.record_gradient_noise(model.gradient, model.minimum, batches, model.full_gradient,
                                                directions=basis)
     np.testing.assert_allclose(projected, whole @ basis.T, rtol=1e-15, atol=1e-15)
+    centred = optcloud.record_gradient_noise(model.gradient, model.minimum, batches, model.full_gradient, center=True)
+    np.testing.assert_allclose(centred, whole - whole.mean(axis=0), rtol=0, atol=1e-15)
+    assert np.abs(centred.sum(axis=0)).max() < 1e-15 * len(batches)
     with pytest.raises(ValueError, match=r"directions must be a \[k, 3\] matrix"):
         optcloud.record_gradient_noise(model.gradient, model.minimum, batches, model.full_gradient,
                                        directions=np.eye(2))

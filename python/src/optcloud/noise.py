@@ -55,7 +55,7 @@ def write_noise(array: Any, path: "str | os.PathLike[str]") -> Path:
 
 def record_gradient_noise(grad_fn: Callable[[Any, Any], Any], params: Any, batches: Iterable[Any],
                           full_grad_fn: Callable[[Any], Any], path: "Optional[str | os.PathLike[str]]" = None,
-                          directions: Any = None) -> np.ndarray:
+                          directions: Any = None, center: bool = False) -> np.ndarray:
     """Minibatch-minus-full-gradient vectors ξ_b = ∇L_b(θ) − ∇L(θ) of any framework's model.
 
     - `grad_fn(params, batch)`: the gradient of the loss of one minibatch at `params`;
@@ -69,6 +69,9 @@ def record_gradient_noise(grad_fn: Callable[[Any, Any], Any], params: Any, batch
     - `directions`: optional [k, D] matrix; the rows are then projected, ξ ↦ directions·ξ
       (e.g. onto the top Hessian eigenvectors, to simulate a k-dimensional model of a
       network with D parameters).
+    - `center`: subtract the rows' mean. ξ has mean 0 over all batches, but a finite
+      sample's mean m is a constant force: in a flat direction (small curvature h) it moves
+      the simulated cloud by m/h, which can exceed the cloud's spread.
 
     Returns the float64 [rows, d] array (d = D, or k with `directions`) and, with `path`,
     writes it with `write_noise`.
@@ -90,6 +93,8 @@ def record_gradient_noise(grad_fn: Callable[[Any, Any], Any], params: Any, batch
         if basis.ndim != 2 or basis.shape[1] != full.size:
             raise ValueError(f"directions must be a [k, {full.size}] matrix, got shape {list(basis.shape)}")
         noise = noise @ basis.T
+    if center:
+        noise = noise - noise.mean(axis=0)
     if path is not None:
         write_noise(noise, path)
     return noise
