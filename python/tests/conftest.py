@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -38,10 +38,11 @@ class Optcloud:
         path.write_text(json.dumps({"name": name, **document}, indent=1))
         return path
 
-    def __call__(self, *arguments: Any, expect: int = 0) -> subprocess.CompletedProcess:
+    def __call__(self, *arguments: Any, expect: int = 0,
+                 env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("OPTCLOUD_TEST_")}
         result = subprocess.run([str(self.binary), *map(str, arguments)], capture_output=True, text=True,
-                                timeout=300, env={key: value for key, value in os.environ.items()
-                                                     if not key.startswith("OPTCLOUD_TEST_")})
+                                timeout=300, env={**environment, **(env or {})})
         assert result.returncode == expect, (f"optcloud {' '.join(map(str, arguments))} exited {result.returncode}, "
                                              f"expected {expect}:\n{result.stdout}\n{result.stderr}")
         return result

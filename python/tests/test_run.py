@@ -124,3 +124,21 @@ def test_what_is_not_a_run(tmp_path: Path, all_draws_run: Path) -> None:
     run = optcloud.load_run(all_draws_run)
     with pytest.raises(KeyError, match="no optimizer 'adam'"):
         run.covariance_matrix("adam")
+
+
+def test_an_interrupted_run_and_its_resumption(cli) -> None:
+    # Stopped by the binary's test hook right after snapshot 520: the first optimizer's 256
+    # burn-in and 256 recording group snapshots, then 8 of the second's.
+    config = cli.config("interrupted", {
+        "seed": 1, "objective": {"type": "quadratic", "diagonal": [1.0, 2.0]}, "noise": {"type": "gaussian", "std": 1.0},
+        "chains": 512, "steps": 400, "burn_in": 200, "output": {"samples": "final"},
+        "optimizers": [{"label": "a", "type": "sgd", "lr": 0.1}, {"label": "b", "type": "sgd", "lr": 0.05}]})
+    out = cli.directory / "interrupted"
+    cli("run", config, "--out", out, "--quiet", expect=130, env={"OPTCLOUD_TEST_STOP_AFTER_SNAPSHOTS": "520"})
+    run = optcloud.load_run(out)
+    assert not run.complete and run.summary["interrupted"]["optimizer"] == "b"
+    assert run.labels == ["a"] and list(run.samples) == ["a"] and set(run.moments["optimizer"]) == {"a"}
+    assert "interrupted" in repr(run)
+    cli("run", "--resume", out, "--quiet")
+    run = optcloud.load_run(out)
+    assert run.complete and run.labels == ["a", "b"] and run.samples["b"].shape == (512, 2)
