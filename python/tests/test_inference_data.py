@@ -44,3 +44,25 @@ def test_arviz_diagnostics_equal_optcloud(all_draws_run: Path, label: str) -> No
     np.testing.assert_allclose(table["r_hat"].to_numpy(), ours["r_hat"], rtol=0, atol=1e-10)
     for column in ("ess_bulk", "ess_tail", "mcse_mean", "mcse_sd"):
         np.testing.assert_allclose(table[column].to_numpy(), ours[column], rtol=1e-10, err_msg=column)
+
+
+def test_diverged_chains_are_left_out_as_optcloud_leaves_them_out(cli) -> None:
+    # Cauchy noise (α = 1) against a divergence bound of 20: some of the 16 chains diverge.
+    out = cli.run("diverging", {
+        "seed": 2, "objective": {"type": "quadratic", "diagonal": [1.0, 2.0]},
+        "noise": {"type": "alpha-stable", "alpha": 1.0, "scale": 0.05}, "divergence_bound": 20,
+        "chains": 16, "steps": 600, "burn_in": 100, "output": {"samples": "all"},
+        "optimizers": [{"label": "sgd", "type": "sgd", "lr": 0.1}]})
+    run = optcloud.load_run(out)
+    entry = run.optimizers["sgd"]
+    assert 0 < entry["diverged_chains"] < 16
+    diverged = ~np.isfinite(run.samples["sgd"]).all(axis=(1, 2))
+    assert diverged.sum() == entry["diverged_chains"]
+    idata = optcloud.to_inference_data(run)
+    assert idata.posterior["chain"].values.tolist() == np.flatnonzero(~diverged).tolist()
+    assert entry["diagnostics_subset"] == {"chains": 16 - entry["diverged_chains"], "of_chains": 16,
+                                           "draws_per_chain": 500, "draw_stride": 1}
+    np.testing.assert_allclose(run.diagnostics["r_hat"].to_numpy(), arviz.rhat(idata)["x"].values, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(run.diagnostics["ess_bulk"].to_numpy(), arviz.ess(idata)["x"].values, rtol=1e-10)
+    kept_all = optcloud.to_inference_data(run, drop_diverged=False)
+    assert kept_all.posterior["x"].shape == (16, 500, 2)

@@ -107,11 +107,11 @@ class Run:
 
     @property
     def dimension(self) -> int:
-        """d, the number of coordinates."""
-        for entry in self.optimizers.values():
-            if isinstance(entry.get("minimum"), list):
-                return len(entry["minimum"])
-        raise ValueError(f"{self.path / 'summary.json'}: names no minimum to take the dimension from")
+        """d, the number of coordinates (the resolved config's `objective.dim`)."""
+        dimension = self.config.get("objective", {}).get("dim")
+        if not isinstance(dimension, int):
+            raise ValueError(f"{self.path / 'summary.json'}: its config has no objective.dim")
+        return dimension
 
     @cached_property
     def theory(self) -> Optional[Dict[str, Any]]:
