@@ -7,8 +7,9 @@ SWIFT ?= swift
 PYTHON ?= python3
 TEST_FLAGS = -c release -Xswiftc -enable-testing
 VENV = python/.venv
+DIST_BUILD ?= .build/dist
 
-.PHONY: demo test python-test build deps bench bench-python clean
+.PHONY: demo test python-test build deps dist bench bench-python clean
 
 deps:
 	@if ! pkg-config --exists gsl 2>/dev/null; then \
@@ -27,6 +28,16 @@ test: deps
 	$(SWIFT) build $(TEST_FLAGS) --build-tests
 	$(SWIFT) test $(TEST_FLAGS) --skip-build --disable-swift-testing
 	$(MAKE) --no-print-directory python-test
+
+# A tarball for machines without a Swift toolchain (cluster nodes): the binary built with the
+# static Swift standard library (it needs only GSL's shared library and the C/C++ runtime),
+# the README, configs and docs. scripts/dist-check.sh checks it with ldd.
+dist: deps
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(DIST_BUILD)
+	@name=optcloud-$$($(DIST_BUILD)/release/optcloud --version)-linux-$$(uname -m); \
+	rm -rf dist/$$name && mkdir -p dist/$$name/bin && \
+	cp $(DIST_BUILD)/release/optcloud dist/$$name/bin/ && cp -r README.md configs docs dist/$$name/ && \
+	tar -C dist -czf dist/$$name.tar.gz $$name && rm -rf dist/$$name && echo "wrote dist/$$name.tar.gz"
 
 # The Python package in a venv of its own (made once, from the package index), tested on
 # outputs of .build/release/optcloud: run after `make test` or `swift build -c release`.
@@ -60,4 +71,4 @@ bench-python:
 	$(PYBENCH) benchmarks/python/numba_w1_w2.py W2 10 100000 1000 500
 
 clean:
-	rm -rf .build benchmarks/w1 $(VENV)
+	rm -rf .build benchmarks/w1 $(VENV) dist
