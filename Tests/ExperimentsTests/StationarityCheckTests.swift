@@ -62,4 +62,88 @@ final class StationarityCheckTests: XCTestCase {
         let (_, results) = try reportRun(yaml.replacingOccurrences(of: "chains: 10000", with: "chains: 200"))
         XCTAssertNil(results[0].report.stationarity.isStationary, "one recorded step: no trend to fit")
     }
+
+    /// Diagonal H = (1, 0.001), σ = 1, lr 0.1: the stationary sd along x₁ is
+    /// √(lr/(h(2 − lr·h))) = 7.07. Chains that start with that spread but centred at x₁ = 40
+    /// keep their variance (the covariance of a linear recursion does not see the mean) while
+    /// the mean decays like 0.9999^t: 36.2 → 32.7 over the recorded window, 0.5 sd, far above
+    /// 5 standard errors (≈ 7.07·√(2·0.1)/100 ≈ 0.03).
+    static func slow(init initial: String, schedule: String = "") -> String {
+        """
+        objective: {type: quadratic, diagonal: [1.0, 0.001]}
+        noise: {type: gaussian, std: 1.0}
+        init: \(initial)
+        chains: 10000
+        steps: 2000
+        burn_in: 1000
+        seed: 13
+        optimizers: [{type: sgd, lr: 0.1\(schedule)}]
+        output: {samples: none}
+        """
+    }
+
+    func testADriftingMeanIsFlagged() throws {
+        let (_, results) = try reportRun(Self.slow(init: "{type: gaussian, mean: [0.0, 40.0], std: [0.2294, 7.0712]}"))
+        let check = results[0].report.stationarity
+        XCTAssertEqual(check.isStationary, false)
+        let worst = try XCTUnwrap(check.worst)
+        XCTAssertEqual(worst.trend, .drifting)
+        XCTAssertEqual(Swift.abs(worst.vector[1]), 1, accuracy: 1e-12, "along x₁: \(worst.vector)")
+        // E x₁(t) = 40·0.9999^t exactly (the noise has mean 0); 5 of its standard errors.
+        let first = Double(check.steps.first!), last = Double(check.steps.last!)
+        XCTAssertEqual(worst.meanFirst, 40 * pow(0.9999, first), accuracy: 5 * 7.0712 / 100)
+        XCTAssertEqual(worst.meanLast, 40 * pow(0.9999, last), accuracy: 5 * 7.0712 / 100)
+        XCTAssertLessThan(Swift.abs(worst.growthExponent), StationarityCheck.growthThreshold, "the variance stays put")
+        XCTAssertTrue(results[0].report.warnings(label: "sgd").contains { $0.contains("the mean along") })
+    }
+
+    /// Started 5.7 times wider than stationary along x₁, the variance relaxes like
+    /// 50 + 1550·0.9999^(2t): 1319 → 1089 over the window, β ≈ −0.28 < −0.2.
+    func testAContractingCloudIsFlagged() throws {
+        let (_, results) = try reportRun(Self.slow(init: "{type: gaussian, mean: [0.0, 0.0], std: [0.2294, 40.0]}"))
+        let check = results[0].report.stationarity
+        XCTAssertEqual(check.isStationary, false)
+        let worst = try XCTUnwrap(check.worst)
+        XCTAssertEqual(worst.trend, .contracting)
+        XCTAssertLessThan(worst.growthExponent, -StationarityCheck.growthThreshold)
+        // Relative sd of a sample variance of 10⁴ chains √(2/10⁴) (Gaussian): 5 of them.
+        let last = Double(check.steps.last!)
+        XCTAssertEqual(worst.varianceLast, 50.0025 + (1600 - 50.0025) * pow(0.9999, 2 * last), accuracy: 5 * 1089 * 0.01415)
+        XCTAssertTrue(results[0].report.warnings(label: "sgd").contains { $0.contains("shrinks") })
+    }
+
+    func testAScheduleThatChangesTheLearningRateIsUndecided() throws {
+        let (_, results) = try reportRun(Self.quadratic("[1.0, 0.5]").replacingOccurrences(
+            of: "lr: 0.1}", with: "lr: 0.1, schedule: {type: cosine, T_max: 2000}}"))
+        let check = results[0].report.stationarity
+        XCTAssertNil(check.isStationary)
+        XCTAssertEqual(check.reason?.hasPrefix("the learning rate changes"), true, check.reason ?? "nil")
+        // The cosine's mean over updates t = 1001…2000, k = t − 1: (0.1/2)·(1 + mean cos(πk/2000)).
+        let expected = (1001...2000).map { 0.05 * (1 + cos(Double.pi * Double($0 - 1) / 2000)) }.reduce(0, +) / 1000
+        XCTAssertEqual(results[0].report.meanRecordedLR, expected, accuracy: 1e-12)
+    }
+
+    /// Without noise every chain ends within a few ulps of x* = (1, −2): the spread is rounding,
+    /// so there is no verdict, and no R̂ or ESS either.
+    func testANoiselessRunIsAtRoundingLevel() throws {
+        let yaml = """
+            objective: {type: quadratic, diagonal: [1.0, 0.5], minimum: [1.0, -2.0]}
+            noise: {type: none}
+            init: {type: gaussian, mean: [0.0, 0.0], std: 1.0}
+            chains: 200
+            steps: 2000
+            burn_in: 1000
+            seed: 14
+            optimizers: [{type: sgd, lr: 0.1}]
+            output: {samples: none}
+            """
+        let (_, results) = try reportRun(yaml)
+        let report = results[0].report
+        XCTAssertNil(report.stationarity.isStationary)
+        XCTAssertEqual(report.stationarity.reason?.contains("rounding level"), true, report.stationarity.reason ?? "nil")
+        XCTAssertTrue(report.stationarity.directions.allSatisfy(\.isRoundingLevel))
+        XCTAssertTrue(report.diagnostics.rHat.allSatisfy(\.isNaN), "\(report.diagnostics.rHat)")
+        XCTAssertTrue(report.diagnostics.essBulk.allSatisfy(\.isNaN), "\(report.diagnostics.essBulk)")
+        XCTAssertEqual(report.meanRecordedLR, 0.1)
+    }
 }

@@ -17,17 +17,24 @@ extension CloudReport {
             ("hessian_max_eigenvalue_mean", .number(flatness.maxEigenvalueMean)),
             ("hessian_mean_chains", .integer(flatness.points)),
             ("stationary", stationarity.isStationary.map { .bool($0) } ?? .null),
+            ("stationarity_reason", stationarity.reason.map { .string($0) } ?? .null),
+            ("mean_lr_recorded", .number(meanRecordedLR)),
         ]
         if stationarity.isStationary == false, let worst = stationarity.worst {
             entries.append(("nonstationary", .object([
+                ("trend", .string(worst.trend?.rawValue ?? "")),
                 ("direction", .numbers(worst.vector)), ("direction_kind", .string(Self.name(worst.kind))),
                 ("growth_exponent", .number(worst.growthExponent)),
                 ("variance_first", .number(worst.varianceFirst)), ("variance_last", .number(worst.varianceLast)),
                 ("increase_stderr", .number(worst.increaseStderr)),
+                ("mean_first", .number(worst.meanFirst)), ("mean_last", .number(worst.meanLast)),
+                ("drift_stderr", .number(worst.driftStderr)),
             ])))
         }
         entries.append(("stationarity_check", .object([
             ("growth_threshold", .number(StationarityCheck.growthThreshold)),
+            ("drift_threshold", .number(StationarityCheck.driftThreshold)),
+            ("rounding_ulps", .number(StationarityCheck.roundingUlps)),
             ("significance", .number(StationarityCheck.significance)),
             ("steps", .array(stationarity.steps.map { .integer($0) })),
             ("directions", .array(stationarity.directions.map { direction in
@@ -36,7 +43,10 @@ extension CloudReport {
                 fields += [
                     ("growth_exponent", .number(direction.growthExponent)),
                     ("variance_first", .number(direction.varianceFirst)), ("variance_last", .number(direction.varianceLast)),
-                    ("increase_stderr", .number(direction.increaseStderr)), ("flagged", .bool(direction.isFlagged)),
+                    ("increase_stderr", .number(direction.increaseStderr)),
+                    ("mean_first", .number(direction.meanFirst)), ("mean_last", .number(direction.meanLast)),
+                    ("drift_stderr", .number(direction.driftStderr)), ("rounding_level", .bool(direction.isRoundingLevel)),
+                    ("trend", direction.trend.map { .string($0.rawValue) } ?? .null), ("flagged", .bool(direction.isFlagged)),
                 ]
                 return .object(fields)
             })),

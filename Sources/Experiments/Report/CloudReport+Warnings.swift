@@ -24,7 +24,15 @@ extension CloudReport {
             out.append("'\(label)': bulk ESS = \(Self.format(e)) for x[\(k)] is below \(Int(Self.essLimit)) (\(subset)): too few effective draws for R̂ and the MCSE to be reliable; record more steps")
         }
         if stationarity.isStationary == false, let w = stationarity.worst {
-            out.append("'\(label)': not stationary: the variance along \(Self.name(w.kind)) [\(w.vector.map(Self.format).joined(separator: ", "))] grows like t^\(Self.format(w.growthExponent)) over the recorded window (\(Self.format(w.varianceFirst)) → \(Self.format(w.varianceLast)), \(Self.format((w.varianceLast - w.varianceFirst) / w.increaseStderr)) standard errors); its covariance is not that of a stationary cloud (a flat direction, or burn_in too short)")
+            let along = "along \(Self.name(w.kind)) [\(w.vector.map(Self.format).joined(separator: ", "))]"
+            switch w.trend {
+            case .contracting:
+                out.append("'\(label)': not stationary: the variance \(along) shrinks like t^\(Self.format(w.growthExponent)) over the recorded window (\(Self.format(w.varianceFirst)) → \(Self.format(w.varianceLast)), \(Self.format((w.varianceFirst - w.varianceLast) / w.increaseStderr)) standard errors): the cloud is still converging; raise burn_in")
+            case .drifting:
+                out.append("'\(label)': not stationary: the mean \(along) moves over the recorded window (\(Self.format(w.meanFirst)) → \(Self.format(w.meanLast)) from x*, \(Self.format(Swift.abs(w.meanLast - w.meanFirst) / w.driftStderr)) standard errors): the cloud still travels (a slow valley, or burn_in too short)")
+            default:
+                out.append("'\(label)': not stationary: the variance \(along) grows like t^\(Self.format(w.growthExponent)) over the recorded window (\(Self.format(w.varianceFirst)) → \(Self.format(w.varianceLast)), \(Self.format((w.varianceLast - w.varianceFirst) / w.increaseStderr)) standard errors); its covariance is not that of a stationary cloud (a flat direction, or burn_in too short)")
+            }
         }
         if flatness.minEigenvalueAtMean < 0 {
             out.append("'\(label)': the Hessian at the cloud mean has a negative eigenvalue (\(Self.format(flatness.minEigenvalueAtMean))): the mean lies between basins or on a ridge, so hessian_*_at_mean describe no point of the cloud; read hessian_trace_mean")

@@ -15,6 +15,8 @@ public struct CloudReport: Sendable {
     /// α̂ of |x_k − x*_k| per coordinate, NaN where there is none (diagnostics.csv).
     public var tailIndex: [Double] { tails.coordinates.map { $0?.tailIndex ?? .nan } }
     public let stationarity: StationarityCheck
+    /// The mean learning rate over the recorded steps (summary.json's `mean_lr_recorded`).
+    public let meanRecordedLR: Double
     public let flatness: HessianFlatness
     public let basins: BasinEstimate?
     /// Only where `ObservationChoice.fluctuationDissipationApplies`.
@@ -32,8 +34,21 @@ public struct CloudReport: Sendable {
         diagnostics = CloudDiagnostics(cloud.diagnostics, dimension: d, threads: threads)
         runChains = cloud.chains
         tails = TailIndexReport(cloud: cloud, minimum: estimate.minimum)
+        // The lr over the recorded steps, streamed (steps may be many).
+        let schedule = spec.schedule.make(baseLR: spec.lr)
+        var lrSum = 0.0, lrChanges = false
+        let firstRecordedLR = schedule.learningRate(update: config.burnIn + 1)
+        if config.burnIn < config.steps {
+            for t in (config.burnIn + 1)...config.steps {
+                let lr = schedule.learningRate(update: t)
+                lrSum += lr
+                lrChanges = lrChanges || lr != firstRecordedLR
+            }
+        }
+        meanRecordedLR = config.burnIn >= config.steps ? .nan
+            : lrChanges ? lrSum / Double(config.steps - config.burnIn) : firstRecordedLR
         stationarity = StationarityCheck(cloud.timeseries, directions: ObservationChoice.hessianEigenvectors(config),
-                                         burnIn: config.burnIn)
+                                         burnIn: config.burnIn, minimum: estimate.minimum, learningRateChanges: lrChanges)
         let objective = config.objective
         var hessianCost: Double?
         if case .landscape(.logisticRegression(let o), _) = objective { hessianCost = Double(o.data.count * d * d) }

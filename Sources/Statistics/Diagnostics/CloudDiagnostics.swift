@@ -8,7 +8,10 @@ import Simulation
 ///
 /// Only chains whose draws are all finite take part: a chain that diverged has NaN draws,
 /// and ArviZ would make every diagnostic NaN. Every value is NaN when fewer than two chains
-/// or fewer than 4 draws per chain remain (R̂ needs two chains; ArviZ needs 4 draws).
+/// or fewer than 4 draws per chain remain (R̂ needs two chains; ArviZ needs 4 draws), and a
+/// coordinate's values are NaN when its draws span at most 64 ulps (zero variance up to
+/// rounding, e.g. noiseless chains stuck next to x*: there is nothing to mix, and the ratios
+/// behind R̂ and ESS are 0/0 or rounding noise — ArviZ reports ESS = draws there).
 ///
 /// Coordinates are independent, so they are computed on `threads` threads (each about a
 /// second for 10⁶ draws); each result goes to its own slot, so the values do not depend on
@@ -56,6 +59,9 @@ public struct CloudDiagnostics: Sendable {
                             let base = slot * perChain * d
                             for j in 0..<perChain { values.append(draws.values[base + j * d + k]) }
                         }
+                        // Zero variance up to rounding: nothing to mix (see the type's doc).
+                        guard let lo = values.min(), let hi = values.max(),
+                              hi - lo > 64 * Swift.max(Swift.abs(lo), Swift.abs(hi)).ulp else { continue }
                         out.base[k] = try? ConvergenceDiagnostics(draws: values, chains: slots.count, drawsPerChain: perChain,
                                                                   scores: scores)
                     }

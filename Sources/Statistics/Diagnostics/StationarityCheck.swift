@@ -18,12 +18,18 @@ import Simulation
 /// over the n_t chains alive at t. Its growth exponent β is the least-squares slope of
 /// log V_t on log t over the recorded window's timeseries steps (t counted from the start of
 /// the run, so free diffusion from the initial point, V_t ∝ t, has β = 1, and a stationary
-/// cloud β ≈ 0). A direction is flagged when both
+/// cloud β ≈ 0). A direction is flagged (`trend`) when its cloud
 ///
-/// - β > `growthThreshold` (0.2: the variance grows by more than 2^0.2 − 1 = 15 % when t
-///   doubles), and
-/// - the increase V_last − V_first between the first and the last recorded timeseries step
-///   exceeds `significance` (5) standard errors.
+/// - **grows**: β > `growthThreshold` (0.2: the variance grows by more than 2^0.2 − 1 = 15 %
+///   when t doubles) and the increase V_last − V_first between the first and the last
+///   recorded timeseries step exceeds `significance` (5) standard errors;
+/// - **contracts**: β < −0.2 and the decrease V_first − V_last exceeds 5 standard errors;
+/// - **drifts**: the mean M_t = u·E y moves by more than 5 standard errors and by more than
+///   `driftThreshold` (0.1) of the cloud's standard deviation √max(V_first, V_last).
+///
+/// A direction whose standard deviation at the last step is at most `roundingUlps` (64) ulps
+/// of the iterates' magnitude along it, Σ_k |u_k|·|x*_k + M_k|, is at rounding level (e.g.
+/// noiseless chains that have reached x*): it takes no part in the verdict.
 ///
 /// The standard error of the increase is cluster-robust over the replicate groups, paired:
 /// the two variances are measured on the same chains, so rather than adding their squared
@@ -34,12 +40,17 @@ import Simulation
 ///     r_g,t = Σ_{i∈g} (u·y_i − m_t)² − n_g,t·v_t,
 ///
 /// with m_t the ensemble mean of u·y and v_t the (biased) variance at t — the delta method of
-/// `CloudEstimate` applied to the difference. The cloud is stationary when no direction is
-/// flagged; with fewer than 3 timeseries steps in the recorded window, or no direction with a
-/// growth exponent (no chains, or no spread), it is undecided (nil).
+/// `CloudEstimate` applied to the difference; that of M_last − M_first likewise, from each
+/// group's Σ(u·y_i − M_t)/N_t. The cloud is stationary when no direction is flagged. It is
+/// undecided (nil, with `reason`) when the learning rate changes during the recorded window
+/// (a schedule: there is no stationary law to be at), with fewer than 3 timeseries steps in
+/// the window, when every direction is at rounding level, or when none has a growth exponent
+/// (no chains, or no spread).
 public struct StationarityCheck: Sendable {
     public static let growthThreshold = 0.2
     public static let significance = 5.0
+    public static let driftThreshold = 0.1
+    public static let roundingUlps = 64.0
 
     /// One direction's verdict.
     public struct Direction: Sendable {
@@ -57,28 +68,59 @@ public struct StationarityCheck: Sendable {
         public let varianceLast: Double
         /// Standard error of varianceLast − varianceFirst (paired over replicate groups).
         public let increaseStderr: Double
-        public var isFlagged: Bool {
-            growthExponent > StationarityCheck.growthThreshold
-                && varianceLast - varianceFirst > StationarityCheck.significance * increaseStderr
+        /// M_t = u·E(x − x*) at the first and last recorded timeseries steps.
+        public let meanFirst: Double
+        public let meanLast: Double
+        /// Standard error of meanLast − meanFirst (paired over replicate groups).
+        public let driftStderr: Double
+        /// The standard deviation at the last step is at most `roundingUlps` ulps of the
+        /// iterates' magnitude along the direction.
+        public let isRoundingLevel: Bool
+
+        public enum Trend: String, Sendable {
+            case growing, contracting, drifting
         }
+
+        /// Why the direction is not stationary; nil when it is (or is at rounding level).
+        public var trend: Trend? {
+            guard !isRoundingLevel else { return nil }
+            let g = StationarityCheck.growthThreshold, s = StationarityCheck.significance
+            if growthExponent > g && varianceLast - varianceFirst > s * increaseStderr { return .growing }
+            if growthExponent < -g && varianceFirst - varianceLast > s * increaseStderr { return .contracting }
+            let drift = Swift.abs(meanLast - meanFirst)
+            let spread = Swift.max(varianceFirst, varianceLast).squareRoot()
+            if drift > s * driftStderr && drift > StationarityCheck.driftThreshold * spread { return .drifting }
+            return nil
+        }
+
+        public var isFlagged: Bool { trend != nil }
     }
 
     public let directions: [Direction]
     /// The timeseries steps of the recorded window the fit used.
     public let steps: [Int]
-    /// nil when undecided (fewer than 3 timeseries steps after burn-in).
+    /// nil when undecided (see `reason`).
     public let isStationary: Bool?
+    /// Why the verdict is undecided; nil when there is one.
+    public let reason: String?
 
-    /// The flagged direction with the largest growth exponent.
+    /// The flagged direction that says most: a growing one with the largest growth exponent,
+    /// else a contracting one with the smallest, else the largest drift in standard errors.
     public var worst: Direction? {
-        directions.filter(\.isFlagged).max { $0.growthExponent < $1.growthExponent }
+        let flagged = directions.filter(\.isFlagged)
+        if let d = flagged.filter({ $0.trend == .growing }).max(by: { $0.growthExponent < $1.growthExponent }) { return d }
+        if let d = flagged.filter({ $0.trend == .contracting }).min(by: { $0.growthExponent < $1.growthExponent }) { return d }
+        return flagged.max { Swift.abs($0.meanLast - $0.meanFirst) / $0.driftStderr < Swift.abs($1.meanLast - $1.meanFirst) / $1.driftStderr }
     }
 
     /// - Parameters:
     ///   - series: the ensemble sums, whose `layout.directions` directions are `directions`.
     ///   - directions: row-major unit vectors, layout.directions × d.
     ///   - burnIn: steps ≤ burnIn are not part of the recorded window.
-    public init(_ series: EnsembleTimeseries, directions: [Double], burnIn: Int) {
+    ///   - minimum: x*, for the iterates' magnitude (rounding level).
+    ///   - learningRateChanges: whether the lr differs between recorded steps.
+    public init(_ series: EnsembleTimeseries, directions: [Double], burnIn: Int, minimum: [Double],
+                learningRateChanges: Bool = false) {
         let layout = series.layout, d = layout.dimension
         let window = series.steps.indices.filter { series.steps[$0] > burnIn }
         steps = window.map { series.steps[$0] }
@@ -101,6 +143,11 @@ public struct StationarityCheck: Sendable {
             for k in 0..<d { s += u[k] * record[record.startIndex + layout.sum(k)] }
             return s
         }
+        // E(x − x*) per coordinate at the last recorded step, for the iterates' magnitude.
+        let lastMean = (0..<d).map { k -> Double in
+            guard let t = totals.last, t[layout.alive] > 0 else { return 0 }
+            return t[layout.sum(k)] / t[layout.alive]
+        }
         for (kind, u, field) in probes {
             let variances = totals.map { t -> Double in
                 let n = t[layout.alive]
@@ -114,19 +161,35 @@ public struct StationarityCheck: Sendable {
                 ys.append(log(v))
             }
             let beta = xs.count >= 3 ? Self.slope(xs, ys) : .nan
-            var stderr = Double.nan
+            let means = totals.map { t -> Double in t[layout.alive] > 0 ? projection(t[...], u) / t[layout.alive] : .nan }
+            var stderr = Double.nan, driftStderr = Double.nan
             if let first = window.first, let last = window.last, first != last {
                 stderr = Self.pairedStderr(series, first: first, last: last, u: u, field: field, projection: projection)
+                driftStderr = Self.pairedMeanStderr(series, first: first, last: last, u: u, projection: projection)
             }
+            var magnitude = 0.0
+            for k in 0..<d { magnitude += Swift.abs(u[k]) * Swift.abs(minimum[k] + lastMean[k]) }
+            let roundingFloor = Self.roundingUlps * Swift.max(magnitude, Double.leastNormalMagnitude).ulp
+            let lastSD = (variances.last ?? .nan).squareRoot()
             result.append(Direction(kind: kind, vector: u, growthExponent: beta,
                                     varianceFirst: variances.first ?? .nan, varianceLast: variances.last ?? .nan,
-                                    increaseStderr: stderr))
+                                    increaseStderr: stderr, meanFirst: means.first ?? .nan, meanLast: means.last ?? .nan,
+                                    driftStderr: driftStderr, isRoundingLevel: lastSD <= roundingFloor))
         }
         self.directions = result
-        // Undecided also when no direction has a growth exponent (no chain left, or a
-        // variance of 0 along every direction).
-        let decidable = window.count >= 3 && result.contains { $0.growthExponent.isFinite }
-        isStationary = decidable ? !result.contains(where: \.isFlagged) : nil
+        let deciding = result.filter { $0.growthExponent.isFinite && !$0.isRoundingLevel }
+        if learningRateChanges {
+            reason = "the learning rate changes during the recorded window: there is no stationary law to be at"
+        } else if window.count < 3 {
+            reason = "fewer than 3 timeseries steps in the recorded window"
+        } else if deciding.isEmpty && result.contains(where: \.isRoundingLevel) {
+            reason = "the cloud's spread is at rounding level (at most \(Int(Self.roundingUlps)) ulps of the iterates)"
+        } else if deciding.isEmpty {
+            reason = "no spread to follow (every chain diverged, or all sit at one point)"
+        } else {
+            reason = nil
+        }
+        isStationary = reason == nil ? !deciding.contains(where: \.isFlagged) : nil
     }
 
     /// The least-squares slope of y on x.
@@ -139,6 +202,28 @@ public struct StationarityCheck: Sendable {
             sxx += (x[i] - mx) * (x[i] - mx)
         }
         return sxx > 0 ? sxy / sxx : .nan
+    }
+
+    /// The paired cluster-robust standard error of M_last − M_first, M_t = u·Σy/N_t: over the
+    /// groups, G/(G − 1)·Σ_g (e_g,L − e_g,F)² with e_g,t = (u·Σ_{i∈g} y_i − n_g,t·M_t)/N_t.
+    static func pairedMeanStderr(_ series: EnsembleTimeseries, first: Int, last: Int, u: [Double],
+                                 projection: (ArraySlice<Double>, [Double]) -> Double) -> Double {
+        let layout = series.layout
+        let a = series.total(at: first), b = series.total(at: last)
+        let na = a[layout.alive], nb = b[layout.alive]
+        guard na > 1, nb > 1 else { return .nan }
+        let ma = projection(a[...], u) / na, mb = projection(b[...], u) / nb
+        var sum = 0.0, groups = 0.0
+        for g in 0..<series.groups {
+            let early = series.group(g, at: first), late = series.group(g, at: last)
+            guard early[early.startIndex + layout.alive] > 0 else { continue }
+            groups += 1
+            let e = (projection(late, u) - late[late.startIndex + layout.alive] * mb) / nb
+                - (projection(early, u) - early[early.startIndex + layout.alive] * ma) / na
+            sum += e * e
+        }
+        guard groups > 1 else { return .nan }
+        return (groups / (groups - 1) * sum).squareRoot()
     }
 
     /// The paired cluster-robust standard error of V_last − V_first (see the type's doc).
