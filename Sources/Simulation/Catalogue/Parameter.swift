@@ -39,6 +39,13 @@ public struct Parameter<Value: Sendable>: Sendable {
         self.resolve = resolve
     }
 
+    /// The default of a parameter with one (`.value`): the type's initialiser takes its
+    /// default arguments from here, so that each default is written once.
+    public var defaultValue: Value {
+        guard case .value(let value) = fallback else { preconditionFailure("parameter \(name) has no default value") }
+        return value
+    }
+
     /// The parameter as the catalogue lists it.
     public var info: ParameterInfo {
         ParameterInfo(name: name, defaultValue: defaultText, range: validText, meaning: meaning)

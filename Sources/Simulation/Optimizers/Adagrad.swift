@@ -7,7 +7,7 @@
 ///
 /// optax.adagrad differs: g/√(S + ε), initial accumulator 0.1, ε = 1e-7, no lr_decay.
 ///
-/// - Parameters: lrDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 (torch's defaults).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct Adagrad: Optimizer {
     public let lrDecay: Double
     public let initialAccumulatorValue: Double
@@ -16,7 +16,8 @@ public struct Adagrad: Optimizer {
     let sum: StateVector
     public let state: [StateVector]
 
-    public init(lrDecay: Double = 0, initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
+    public init(lrDecay: Double = Parameters.lrDecay.defaultValue, initialAccumulatorValue: Double = Parameters.initial.defaultValue,
+                eps: Double = Parameters.eps.defaultValue) {
         self.lrDecay = lrDecay
         self.initialAccumulatorValue = initialAccumulatorValue
         self.eps = eps
@@ -39,14 +40,19 @@ public struct Adagrad: Optimizer {
 }
 
 extension Adagrad {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let lrDecay = Parameter<Double>.number("lr_decay", .value(0), .atLeast(0), "learning-rate decay")
+        public static let initial = Parameter<Double>.number("initial_accumulator_value", .value(0), .atLeast(0), "S at the start")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-10), .atLeast(0), "ε, outside the square root")
+    }
+
     public static let entry: OptimizerEntry = {
-        let lrDecay = Parameter<Double>.number("lr_decay", .value(0), .atLeast(0), "learning-rate decay")
-        let initial = Parameter<Double>.number("initial_accumulator_value", .value(0), .atLeast(0), "S at the start")
-        let eps = Parameter<Double>.number("eps", .value(1e-10), .atLeast(0), "ε, outside the square root")
         let weightDecay = WeightDecayDeclaration.coupled()
         return OptimizerEntry(
             "adagrad", summary: "torch.optim.Adagrad: S ← S + g²; x ← x − lr/(1 + (t − 1)·lr_decay)·g/(√S + ε)",
-            parameters: [lrDecay.erased, weightDecay.decay.erased, initial.erased, eps.erased], weightDecay: weightDecay
-        ) { p in Adagrad(lrDecay: try p(lrDecay), initialAccumulatorValue: try p(initial), eps: try p(eps)) }
+            parameters: [Parameters.lrDecay.erased, weightDecay.decay.erased, Parameters.initial.erased, Parameters.eps.erased], weightDecay: weightDecay
+        ) { p in Adagrad(lrDecay: try p(Parameters.lrDecay), initialAccumulatorValue: try p(Parameters.initial), eps: try p(Parameters.eps)) }
     }()
 }

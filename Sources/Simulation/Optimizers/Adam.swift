@@ -9,7 +9,7 @@
 /// ε is added after the bias correction of √v (m̂/(√v̂ + ε), not m̂/√(v̂ + ε)).
 /// State: m, v, and v̂ with AMSGrad, all starting at 0.
 ///
-/// - Parameters: beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: false (torch's defaults).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct Adam: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -19,7 +19,8 @@ public struct Adam: Optimizer {
     let m: StateVector, v: StateVector, maxV: StateVector?
     public let state: [StateVector]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, amsgrad: Bool = false) {
+    public init(beta1: Double = Parameters.betas.defaultValue[0], beta2: Double = Parameters.betas.defaultValue[1],
+                eps: Double = Parameters.eps.defaultValue, amsgrad: Bool = Parameters.amsgrad.defaultValue) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
@@ -54,15 +55,21 @@ public struct Adam: Optimizer {
 extension Adam {
     /// torch.optim.Adam: coupled weight decay.
     public static let entry = makeEntry("adam", summary: "torch.optim.Adam: m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; x ← x − (lr/bc₁)·m/(√v/√bc₂ + ε)",
-                                    eps: "ε, added after the bias correction of √v", weightDecay: .coupled())
+                                    weightDecay: .coupled())
     /// torch.optim.AdamW: the same rule after decoupled weight decay.
     public static let decoupledEntry = makeEntry("adamw", summary: "torch.optim.AdamW: x ← x·(1 − lr·λ), then the Adam step",
-                                             eps: "ε", weightDecay: .decoupled(default: 0.01))
+                                             weightDecay: .decoupled(default: 0.01))
 
-    static func makeEntry(_ name: String, summary: String, eps epsMeaning: String, weightDecay: WeightDecayDeclaration) -> OptimizerEntry {
-        let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
-        let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), epsMeaning)
-        let amsgrad = Parameter<Bool>.flag("amsgrad", false, "use the running max of the raw v")
+    /// The parameters of Adam and AdamW as the catalogue declares them: each default, range
+    /// and meaning is written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, added after the bias correction of √v")
+        public static let amsgrad = Parameter<Bool>.flag("amsgrad", false, "use the running max of the raw v")
+    }
+
+    static func makeEntry(_ name: String, summary: String, weightDecay: WeightDecayDeclaration) -> OptimizerEntry {
+        let (betas, eps, amsgrad) = (Parameters.betas, Parameters.eps, Parameters.amsgrad)
         return OptimizerEntry(name, summary: summary, parameters: [betas.erased, eps.erased, weightDecay.decay.erased, amsgrad.erased],
                               weightDecay: weightDecay) { p in
             let b = try p(betas)

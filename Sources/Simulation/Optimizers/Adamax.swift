@@ -7,7 +7,7 @@
 ///
 /// State: m, u, both starting at 0.
 ///
-/// - Parameters: beta1: 0.9, beta2: 0.999, eps: 1e-8 (torch's defaults).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct Adamax: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -16,7 +16,8 @@ public struct Adamax: Optimizer {
     let m: StateVector, u: StateVector
     public let state: [StateVector]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8) {
+    public init(beta1: Double = Parameters.betas.defaultValue[0], beta2: Double = Parameters.betas.defaultValue[1],
+                eps: Double = Parameters.eps.defaultValue) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
@@ -41,15 +42,20 @@ public struct Adamax: Optimizer {
 }
 
 extension Adamax {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, inside the max")
+    }
+
     public static let entry: OptimizerEntry = {
-        let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
-        let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, inside the max")
         return OptimizerEntry(
             "adamax", summary: "torch.optim.Adamax: m ← β₁m + (1 − β₁)g; u ← max(β₂u, |g| + ε); x ← x − (lr/bc₁)·m/u",
-            parameters: [betas.erased, eps.erased], weightDecay: .coupled()
+            parameters: [Parameters.betas.erased, Parameters.eps.erased], weightDecay: .coupled()
         ) { p in
-            let b = try p(betas)
-            return Adamax(beta1: b[0], beta2: b[1], eps: try p(eps))
+            let b = try p(Parameters.betas)
+            return Adamax(beta1: b[0], beta2: b[1], eps: try p(Parameters.eps))
         }
     }()
 }

@@ -8,7 +8,7 @@
 /// optax computes x·(1 − lr·λ) − lr·sign(c) in one expression: the same two roundings.
 /// State: m, starting at 0.
 ///
-/// - Parameters: beta1: 0.9, beta2: 0.99 (optax's defaults).
+/// Defaults: optax's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct Lion: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -16,7 +16,7 @@ public struct Lion: Optimizer {
     let momentum: StateVector
     public let state: [StateVector]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.99) {
+    public init(beta1: Double = Parameters.betas.defaultValue[0], beta2: Double = Parameters.betas.defaultValue[1]) {
         self.beta1 = beta1
         self.beta2 = beta2
         var layout = StateLayout()
@@ -37,13 +37,18 @@ public struct Lion: Optimizer {
 }
 
 extension Lion {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.99]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
+    }
+
     public static let entry: OptimizerEntry = {
-        let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.99]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
         return OptimizerEntry(
             "lion", summary: "optax.lion: c ← β₁m + (1 − β₁)g; x ← x·(1 − lr·λ) − lr·sign(c); m ← β₂m + (1 − β₂)g",
-            parameters: [betas.erased], weightDecay: .decoupled(default: 0, meaning: "decoupled decay λ, scaled by lr")
+            parameters: [Parameters.betas.erased], weightDecay: .decoupled(default: 0, meaning: "decoupled decay λ, scaled by lr")
         ) { p in
-            let b = try p(betas)
+            let b = try p(Parameters.betas)
             return Lion(beta1: b[0], beta2: b[1])
         }
     }()

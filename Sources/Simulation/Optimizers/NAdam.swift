@@ -18,7 +18,7 @@
 /// subnormal range (from t ≈ 976 with the defaults) and stays there, since μₜ > ½ rounds the
 /// smallest subnormal back up, which makes every later step ~10× slower on x86.
 ///
-/// - Parameters: beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 (torch's defaults).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct NAdam: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -30,7 +30,8 @@ public struct NAdam: Optimizer {
     let m: StateVector, v: StateVector, product: StateVector
     public let state: [StateVector]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, momentumDecay: Double = 4e-3) {
+    public init(beta1: Double = Parameters.betas.defaultValue[0], beta2: Double = Parameters.betas.defaultValue[1],
+                eps: Double = Parameters.eps.defaultValue, momentumDecay: Double = Parameters.momentumDecay.defaultValue) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
@@ -65,19 +66,24 @@ public struct NAdam: Optimizer {
 }
 
 extension NAdam {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε")
+        public static let momentumDecay = Parameter<Double>.number("momentum_decay", .value(4e-3), .atLeast(0), "ψ")
+        public static let decoupled = Parameter<Bool>.flag("decoupled_weight_decay", false, "decay x ← x·(1 − lr·λ) instead of coupled L2")
+    }
+
     public static let entry: OptimizerEntry = {
-        let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
-        let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε")
-        let momentumDecay = Parameter<Double>.number("momentum_decay", .value(4e-3), .atLeast(0), "ψ")
-        let decoupled = Parameter<Bool>.flag("decoupled_weight_decay", false, "decay x ← x·(1 − lr·λ) instead of coupled L2")
-        let weightDecay = WeightDecayDeclaration.coupled(decoupledBy: decoupled)
+        let weightDecay = WeightDecayDeclaration.coupled(decoupledBy: Parameters.decoupled)
         return OptimizerEntry(
             "nadam", summary: "torch.optim.NAdam: Adam with Dozat's momentum schedule μ_t = β₁(1 − ½·0.96^(tψ))",
-            parameters: [betas.erased, eps.erased, weightDecay.decay.erased, momentumDecay.erased, decoupled.erased],
+            parameters: [Parameters.betas.erased, Parameters.eps.erased, weightDecay.decay.erased, Parameters.momentumDecay.erased, Parameters.decoupled.erased],
             weightDecay: weightDecay
         ) { p in
-            let b = try p(betas)
-            return NAdam(beta1: b[0], beta2: b[1], eps: try p(eps), momentumDecay: try p(momentumDecay))
+            let b = try p(Parameters.betas)
+            return NAdam(beta1: b[0], beta2: b[1], eps: try p(Parameters.eps), momentumDecay: try p(Parameters.momentumDecay))
         }
     }()
 }

@@ -10,7 +10,7 @@
 /// optax.radam differs: m̂·r/(√(v/(1 − β₂ᵗ)) + ε), rectifying when ρₜ ≥ 5.
 /// State: m, v, both starting at 0.
 ///
-/// - Parameters: beta1: 0.9, beta2: 0.999, eps: 1e-8 (torch's defaults).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct RAdam: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -19,7 +19,8 @@ public struct RAdam: Optimizer {
     let m: StateVector, v: StateVector
     public let state: [StateVector]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8) {
+    public init(beta1: Double = Parameters.betas.defaultValue[0], beta2: Double = Parameters.betas.defaultValue[1],
+                eps: Double = Parameters.eps.defaultValue) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
@@ -55,16 +56,21 @@ public struct RAdam: Optimizer {
 }
 
 extension RAdam {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, on the raw √v")
+        public static let decoupled = Parameter<Bool>.flag("decoupled_weight_decay", false, "decay x ← x·(1 − lr·λ) instead of coupled L2")
+    }
+
     public static let entry: OptimizerEntry = {
-        let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
-        let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, on the raw √v")
-        let decoupled = Parameter<Bool>.flag("decoupled_weight_decay", false, "decay x ← x·(1 − lr·λ) instead of coupled L2")
         return OptimizerEntry(
             "radam", summary: "torch.optim.RAdam: Adam with the variance rectification r_t when ρ_t > 5, else an un-adapted momentum step",
-            parameters: [betas.erased, eps.erased], weightDecay: .coupled(decoupledBy: decoupled)
+            parameters: [Parameters.betas.erased, Parameters.eps.erased], weightDecay: .coupled(decoupledBy: Parameters.decoupled)
         ) { p in
-            let b = try p(betas)
-            return RAdam(beta1: b[0], beta2: b[1], eps: try p(eps))
+            let b = try p(Parameters.betas)
+            return RAdam(beta1: b[0], beta2: b[1], eps: try p(Parameters.eps))
         }
     }()
 }

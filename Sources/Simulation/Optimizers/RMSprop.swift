@@ -10,7 +10,7 @@
 /// lr is applied outside the momentum buffer (optax.rmsprop puts it inside, which differs
 /// under a schedule). State: s, then a if centered, then b if μ > 0, all starting at 0.
 ///
-/// - Parameters: alpha: 0.99, eps: 1e-8, momentum: 0, centered: false (torch's defaults).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct RMSprop: Optimizer {
     public let alpha: Double
     public let eps: Double
@@ -20,7 +20,8 @@ public struct RMSprop: Optimizer {
     let square: StateVector, average: StateVector?, buffer: StateVector?
     public let state: [StateVector]
 
-    public init(alpha: Double = 0.99, eps: Double = 1e-8, momentum: Double = 0, centered: Bool = false) {
+    public init(alpha: Double = Parameters.alpha.defaultValue, eps: Double = Parameters.eps.defaultValue,
+                momentum: Double = Parameters.momentum.defaultValue, centered: Bool = Parameters.centered.defaultValue) {
         self.alpha = alpha
         self.eps = eps
         self.momentum = momentum
@@ -61,15 +62,20 @@ public struct RMSprop: Optimizer {
 }
 
 extension RMSprop {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let alpha = Parameter<Double>.number("alpha", .value(0.99), .interval(0, 1), "smoothing constant α")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, outside the square root")
+        public static let momentum = Parameter<Double>.number("momentum", .value(0), .atLeast(0), "μ")
+        public static let centered = Parameter<Bool>.flag("centered", false, "divide by √(s − a²) with a the running mean of g")
+    }
+
     public static let entry: OptimizerEntry = {
-        let alpha = Parameter<Double>.number("alpha", .value(0.99), .interval(0, 1), "smoothing constant α")
-        let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε, outside the square root")
-        let momentum = Parameter<Double>.number("momentum", .value(0), .atLeast(0), "μ")
-        let centered = Parameter<Bool>.flag("centered", false, "divide by √(s − a²) with a the running mean of g")
         let weightDecay = WeightDecayDeclaration.coupled()
         return OptimizerEntry(
             "rmsprop", summary: "torch.optim.RMSprop: s ← αs + (1 − α)g²; x ← x − lr·g/(√s + ε) (momentum: b ← μb + g/(√s + ε); x ← x − lr·b)",
-            parameters: [alpha.erased, eps.erased, weightDecay.decay.erased, momentum.erased, centered.erased], weightDecay: weightDecay
-        ) { p in RMSprop(alpha: try p(alpha), eps: try p(eps), momentum: try p(momentum), centered: try p(centered)) }
+            parameters: [Parameters.alpha.erased, Parameters.eps.erased, weightDecay.decay.erased, Parameters.momentum.erased, Parameters.centered.erased], weightDecay: weightDecay
+        ) { p in RMSprop(alpha: try p(Parameters.alpha), eps: try p(Parameters.eps), momentum: try p(Parameters.momentum), centered: try p(Parameters.centered)) }
     }()
 }

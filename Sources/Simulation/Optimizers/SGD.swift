@@ -15,8 +15,9 @@ public struct SGD: Optimizer {
     let buffer: StateVector?
     public let state: [StateVector]
 
-    /// Defaults as torch: momentum 0, dampening 0, nesterov false.
-    public init(momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) {
+    /// Defaults as torch (`Parameters`): momentum 0, dampening 0, nesterov false.
+    public init(momentum: Double = Parameters.momentum.defaultValue, dampening: Double = Parameters.dampening.defaultValue,
+                nesterov: Bool = Parameters.nesterov.defaultValue) {
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
@@ -52,15 +53,20 @@ public struct SGD: Optimizer {
 }
 
 extension SGD {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let momentum = Parameter<Double>.number("momentum", .value(0), .atLeast(0), "μ")
+        public static let dampening = Parameter<Double>.number("dampening", .value(0), .any, "τ")
+        public static let nesterov = Parameter<Bool>.flag("nesterov", false, "Nesterov momentum", valid: "true needs momentum > 0, dampening 0")
+    }
+
     public static let entry: OptimizerEntry = {
-        let momentum = Parameter<Double>.number("momentum", .value(0), .atLeast(0), "μ")
-        let dampening = Parameter<Double>.number("dampening", .value(0), .any, "τ")
-        let nesterov = Parameter<Bool>.flag("nesterov", false, "Nesterov momentum", valid: "true needs momentum > 0, dampening 0")
         return OptimizerEntry(
             "sgd", summary: "torch.optim.SGD: b ← g (t = 1) else μb + (1 − τ)g; x ← x − lr·(nesterov ? g + μb : b)",
-            parameters: [momentum.erased, dampening.erased, nesterov.erased], weightDecay: .coupled()
+            parameters: [Parameters.momentum.erased, Parameters.dampening.erased, Parameters.nesterov.erased], weightDecay: .coupled()
         ) { p in
-            let sgd = SGD(momentum: try p(momentum), dampening: try p(dampening), nesterov: try p(nesterov))
+            let sgd = SGD(momentum: try p(Parameters.momentum), dampening: try p(Parameters.dampening), nesterov: try p(Parameters.nesterov))
             if sgd.nesterov, sgd.momentum <= 0 || sgd.dampening != 0 {
                 throw p.error(at: "nesterov", "Nesterov momentum requires a momentum and zero dampening",
                               expected: "momentum > 0 and dampening 0")

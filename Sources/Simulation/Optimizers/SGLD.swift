@@ -36,12 +36,17 @@ public struct SGLD: Optimizer {
 }
 
 extension SGLD {
-    public static let entry: OptimizerEntry = {
-        let temperature = Parameter<Double>.number("temperature", .value(1), .atLeast(0),
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let temperature = Parameter<Double>.number("temperature", .value(1), .atLeast(0),
                                                    "T: the Gibbs density exp(−f/T) is the small-lr limit")
+    }
+
+    public static let entry: OptimizerEntry = {
         return OptimizerEntry(
             "sgld", summary: "stochastic gradient Langevin dynamics: x ← x − lr·g + √(2·lr·T)·N(0, I)",
-            parameters: [temperature.erased], weightDecay: .coupled()
-        ) { p in SGLD(temperature: try p(temperature)) }
+            parameters: [Parameters.temperature.erased], weightDecay: .coupled()
+        ) { p in SGLD(temperature: try p(Parameters.temperature)) }
     }()
 }

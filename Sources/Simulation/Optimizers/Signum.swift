@@ -5,14 +5,14 @@
 ///
 /// State: m, starting at 0.
 ///
-/// - Parameter beta: 0.9 (optax's default).
+/// Default: optax's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct Signum: Optimizer {
     public let beta: Double
     /// The momentum m.
     let momentum: StateVector
     public let state: [StateVector]
 
-    public init(beta: Double = 0.9) {
+    public init(beta: Double = Parameters.beta.defaultValue) {
         self.beta = beta
         var layout = StateLayout()
         momentum = layout.vector()
@@ -32,9 +32,14 @@ public struct Signum: Optimizer {
 }
 
 extension Signum {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let beta = Parameter<Double>.number("beta", .value(0.9), .interval(0, 1, closedAbove: false), "momentum β")
+    }
+
     public static let entry: OptimizerEntry = {
-        let beta = Parameter<Double>.number("beta", .value(0.9), .interval(0, 1, closedAbove: false), "momentum β")
         return OptimizerEntry("signum", summary: "optax.signum: m ← βm + (1 − β)g; x ← x − lr·sign(m)",
-                              parameters: [beta.erased]) { p in Signum(beta: try p(beta)) }
+                              parameters: [Parameters.beta.erased]) { p in Signum(beta: try p(Parameters.beta)) }
     }()
 }
