@@ -15,8 +15,13 @@
  * dependency chains overlap; their samples are buffered and added to the covariance
  * in 4x4 register blocks.
  *
- * Build:  cc -O3 -o benchmarks/w1 benchmarks/w1.c -lm
- * Usage:  w1 [d] [chains] [steps] [burn_in] [lr] [sigma] [seed]
+ * With --adamw it runs workload W2 instead: AdamW (betas 0.9, 0.999, eps 1e-8, weight
+ * decay 0.01, lr 0.01 unless given) with torch.optim.AdamW's arithmetic, two true divisions
+ * and a square root per coordinate, as optcloud reproduces it.
+ *
+ * Build:  cc -O3 -fno-math-errno -o benchmarks/w1 benchmarks/w1.c -lm
+ *         (the flags optcloud's hot loop is compiled with: no -march, no errno for sqrt)
+ * Usage:  w1 [--adamw] [d] [chains] [steps] [burn_in] [lr] [sigma] [seed]
  *         w1 --selftest
  *         w1 --normals d chain step seed   (print the z vector of one step)
  */
@@ -235,9 +240,12 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--selftest") == 0) return selftest();
     if (argc > 1 && strcmp(argv[1], "--normals") == 0) return dump_normals(argc, argv);
 
+    int adamw = argc > 1 && strcmp(argv[1], "--adamw") == 0;
+    if (adamw) { argc--; argv++; }
     long d = 10, steps = 200, burn_in = 100;
     uint64_t chains = 100000, seed = 1;
-    double lr = 0.05, sigma = 1.0;
+    double lr = adamw ? 0.01 : 0.05, sigma = 1.0;
+    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8, decay = 0.01;
     if (argc > 1) d = strtol(argv[1], NULL, 10);
     if (argc > 2) chains = strtoull(argv[2], NULL, 10);
     if (argc > 3) steps = strtol(argv[3], NULL, 10);
@@ -246,7 +254,7 @@ int main(int argc, char **argv)
     if (argc > 6) sigma = strtod(argv[6], NULL);
     if (argc > 7) seed = strtoull(argv[7], NULL, 10);
     if (d < 1 || steps < 1 || burn_in < 0 || steps > 0xffffffffL || chains > 0xffffffffull) {
-        fprintf(stderr, "usage: w1 [d>=1] [chains] [steps>=1] [burn_in>=0] [lr] [sigma] [seed] | --selftest\n");
+        fprintf(stderr, "usage: w1 [--adamw] [d>=1] [chains] [steps>=1] [burn_in>=0] [lr] [sigma] [seed] | --selftest\n");
         return 2;
     }
     zig_init();
@@ -256,16 +264,23 @@ int main(int argc, char **argv)
 
     double *h = xcalloc((size_t)D, sizeof *h);
     double *x = xcalloc((size_t)(D * LANES), sizeof *x);      /* x[lane*D + k] */
+    double *m = xcalloc((size_t)(D * LANES), sizeof *m);      /* AdamW's moments, as x */
+    double *v = xcalloc((size_t)(D * LANES), sizeof *v);
+    double *z = xcalloc((size_t)(D * LANES), sizeof *z);
+    double *hl = xcalloc((size_t)(D * LANES), sizeof *hl);     /* h per lane, as x */
     double *buf = xcalloc((size_t)(D * BUFFER), sizeof *buf);  /* buffered samples, buf[k*BUFFER + n] */
     double *s1 = xcalloc((size_t)D, sizeof *s1);
     double *s2 = xcalloc((size_t)(D * D), sizeof *s2);
     for (long k = 0; k < D; k++) h[k] = D == 1 ? 1.0 : pow(10.0, (double)k / (double)(D - 1));
+    for (long i = 0; i < D * LANES; i++) hl[i] = h[i % D];
 
     const double t0 = now_seconds();
     for (uint64_t c0 = 0; c0 < chains; c0 += LANES) {
         int lanes = chains - c0 < LANES ? (int)(chains - c0) : LANES;
         xoro st[LANES];
         memset(x, 0, sizeof(double) * (size_t)(D * LANES));
+        memset(m, 0, sizeof(double) * (size_t)(D * LANES));
+        memset(v, 0, sizeof(double) * (size_t)(D * LANES));
         int buffered = 0;
         for (long t = 1; t <= steps; t++) {
             if (t == 1 || t % per == 0)
@@ -273,7 +288,21 @@ int main(int argc, char **argv)
                     st[l] = xoro_seed(k0, k1, (uint32_t)(c0 + l), (uint32_t)(t / per));
                     if (t == 1) for (long i = 0; i < D; i++) zig_next(&st[l]); /* step 0's draws */
                 }
-            if (lanes == LANES) {
+            if (adamw) {
+                /* torch.optim.AdamW: decay, moments, then x -= step * m / (sqrt(v)/bc2 + eps);
+                 * the normals first, so that the update is one loop the compiler vectorises. */
+                const double step = lr / (1 - pow(beta1, (double)t)), bc2 = sqrt(1 - pow(beta2, (double)t));
+                const double keep = 1 - lr * decay;
+                for (int l = 0; l < lanes; l++)
+                    for (long k = 0; k < D; k++) z[l * D + k] = zig_next(&st[l]);
+                for (long i = 0; i < lanes * D; i++) {
+                    double g = hl[i] * x[i] + sigma * z[i];
+                    x[i] *= keep;
+                    m[i] = beta1 * m[i] + (1 - beta1) * g;
+                    v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+                    x[i] -= step * (m[i] / (sqrt(v[i]) / bc2 + eps));
+                }
+            } else if (lanes == LANES) {
                 xoro a = st[0], b = st[1], c = st[2], e = st[3];
                 double *x0 = x, *x1 = x + D, *x2 = x + 2 * D, *x3 = x + 3 * D;
                 for (long k = 0; k < D; k++) {
@@ -305,13 +334,13 @@ int main(int argc, char **argv)
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    const double hf = h[0], hl = h[D - 1];
+    const double hf = h[0], hlast = h[D - 1];
     printf("d %ld\nchains %llu\nsteps %ld\nseconds %.6f\n", d, (unsigned long long)chains, steps, seconds);
     printf("ns_per_chain_coord_step %.4f\n", seconds * 1e9 / ((double)chains * (double)d * (double)steps));
     printf("peak_rss_kib %ld\n", (long)ru.ru_maxrss);
     printf("mean0 %.9g\nvar0 %.9g\nvar_last %.9g\n", s1[0], s2[0], s2[(D - 1) * D + (D - 1)]);
-    printf("theory_var0 %.9g\ntheory_var_last %.9g\n", lr * sigma * sigma / (hf * (2.0 - lr * hf)),
-           lr * sigma * sigma / (hl * (2.0 - lr * hl)));
-    free(h); free(x); free(buf); free(s1); free(s2);
+    if (!adamw) printf("theory_var0 %.9g\ntheory_var_last %.9g\n", lr * sigma * sigma / (hf * (2.0 - lr * hf)),
+           lr * sigma * sigma / (hlast * (2.0 - lr * hlast)));
+    free(h); free(hl); free(x); free(m); free(v); free(z); free(buf); free(s1); free(s2);
     return 0;
 }

@@ -31,13 +31,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("burn-in"), help: "Burn-in steps.")
     var burnIn: Int = 100
 
-    @Option(name: .long, help: "Comma-separated thread counts to measure, e.g. 1,2 (default: 1 and all cores).")
+    @Option(name: .long, help: "Comma-separated thread counts to measure, e.g. 1,2 (default: 1 and every CPU this process may use).")
     var threads: String?
 
     @Option(name: .long, help: "Seed.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("c-reference"), help: "Path of the compiled C reference of W1 (benchmarks/w1.c) to run for comparison.")
+    @Option(name: .customLong("c-reference"), help: "Path of the compiled C reference (benchmarks/w1.c) to run W1 and W2 with for comparison.")
     var cReference: String?
 
     func validate() throws {
@@ -48,11 +48,14 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--steps and --burn-in must satisfy 0 ≤ burn-in < steps")
         }
         _ = try threadCounts()
+        if let cReference, !FileManager.default.isExecutableFile(atPath: cReference) {
+            throw ValidationError("--c-reference: '\(cReference)' is not an executable file (build it with `make bench`)")
+        }
     }
 
     func threadCounts() throws -> [Int] {
         guard let threads else {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
+            let cores = AvailableCPUs.count
             return cores > 1 ? [1, cores] : [1]
         }
         let values = threads.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -68,38 +71,28 @@ struct BenchCommand: ParsableCommand {
         Terminal.warning("this is a debug build; measure with `swift build -c release`")
         #endif
         print("workload      d    chains  steps  threads   seconds  ns/chain·coord·step  speedup  peak RSS (MiB)")
-        var firstW1: Double?
-        if workload == "W1" || workload == "all" {
+        var singleThread: [String: Double] = [:]
+        let selected = workload == "all" ? ["W1", "W2", "W3"] : [workload]
+        for name in selected {
             var single: Double?
+            let d = name == "W3" ? 2 : dimension
             for t in counts {
-                let seconds = w1(threads: t)
-                let ns = seconds * 1e9 / (Double(chains) * Double(dimension) * Double(steps))
-                if t == 1 { single = ns; firstW1 = ns }
-                row("W1 sgd", dimension, t, seconds, ns, single.map { $0 / ns })
-            }
-        }
-        if workload == "W2" || workload == "all" {
-            var single: Double?
-            for t in counts {
-                let seconds = w2(threads: t)
-                let ns = seconds * 1e9 / (Double(chains) * Double(dimension) * Double(steps))
+                let seconds = name == "W1" ? w1(threads: t) : name == "W2" ? w2(threads: t) : w3(threads: t)
+                let ns = seconds * 1e9 / (Double(chains) * Double(d) * Double(steps))
                 if t == 1 { single = ns }
-                row("W2 adamw", dimension, t, seconds, ns, single.map { $0 / ns })
+                row(name == "W1" ? "W1 sgd" : name == "W2" ? "W2 adamw" : "W3 sgd+hist", d, t, seconds, ns, single.map { $0 / ns })
             }
+            singleThread[name] = single
         }
-        if workload == "W3" || workload == "all" {
-            var single: Double?
-            for t in counts {
-                let seconds = w3(threads: t)
-                let ns = seconds * 1e9 / (Double(chains) * 2 * Double(steps))
-                if t == 1 { single = ns }
-                row("W3 sgd+hist", 2, t, seconds, ns, single.map { $0 / ns })
+        guard let cReference else { return }
+        for name in selected where name != "W3" {
+            let c = try runC(cReference, adamw: name == "W2")
+            let line = String(format: "C reference %@ (benchmarks/w1.c, 1 thread): %.3f ns/chain·coord·step", name, c)
+            if let ours = singleThread[name] {
+                print(line + String(format: "; optcloud on 1 thread / C: %.2f×", ours / c))
+            } else {
+                print(line)
             }
-        }
-        if let cReference, workload == "W1" || workload == "all" {
-            let c = try runC(cReference)
-            print(String(format: "C reference (benchmarks/w1.c, -O3, 1 thread): %.3f ns/chain·coord·step", c))
-            if let firstW1 { print(String(format: "optcloud W1 on 1 thread / C: %.2f×", firstW1 / c)) }
         }
     }
 
@@ -158,10 +151,11 @@ struct BenchCommand: ParsableCommand {
         return Date().timeIntervalSince(start)
     }
 
-    private func runC(_ path: String) throws -> Double {
+    private func runC(_ path: String, adamw: Bool) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = [String(dimension), String(chains), String(steps), String(burnIn), "0.05", "1", String(seed)]
+        process.arguments = (adamw ? ["--adamw"] : []) + [String(dimension), String(chains), String(steps), String(burnIn),
+                                                          adamw ? "0.01" : "0.05", "1", String(seed)]
         let pipe = Pipe()
         process.standardOutput = pipe
         do { try process.run() } catch { throw RunFailure(message: "cannot run \(path): \(error.localizedDescription)") }

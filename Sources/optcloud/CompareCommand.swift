@@ -33,7 +33,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Seed of the subsampling and of the permutations.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Worker threads (default: all cores). Results are identical for any value.")
+    @Option(name: .long, help: "Worker threads (default: the CPUs this process may run on, e.g. under taskset or Slurm). Results are identical for any value.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print nothing on success.")
@@ -51,7 +51,7 @@ struct CompareCommand: ParsableCommand {
         try CloudComparison.check(clouds, paths: runDirectories)
         let files = try ComparisonFiles(path: out ?? runDirectories[0], force: force)
         let settings = CloudComparison.Settings(maxPoints: maxPoints, permutations: permutations, seed: seed,
-                                                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                                threads: threads ?? AvailableCPUs.count)
         let comparison = CloudComparison(clouds, settings: settings)
         do {
             try files.write(csv: try comparison.table.data(), svg: Data(comparison.figure.utf8))

@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .long, help: "Worker threads (default: all cores). Results are identical for any value.")
+    @Option(name: .long, help: "Worker threads (default: the CPUs this process may run on, e.g. under taskset or Slurm). Results are identical for any value.")
     var threads: Int?
 
     @Option(name: .long, help: "Output directory (default: output/<name>).")
@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threads = self.threads ?? AvailableCPUs.count
         let (config, directory) = try prepare(threads: threads)
         let display = ProgressDisplay(enabled: progress || (!quiet && Terminal.standardErrorIsTerminal))
         let result: RunResult

@@ -12,7 +12,8 @@ struct SweepCommand: ParsableCommand {
         anything runs and uses the config's seed. Rerunning the same command continues: complete points are kept, an \
         interrupted one resumes from its checkpoint; another config is refused without --force. --shard K/N runs the \
         points with p mod N = K, so N processes (or machines sharing DIR) split a sweep; the last to finish, or \
-        --collect, writes the results.
+        --collect, writes the results. --shard auto reads K and N from a Slurm job array (SLURM_ARRAY_TASK_ID, \
+        _MIN, _STEP, _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with --shards N or OPTCLOUD_SHARDS).
         """
     )
 
@@ -21,8 +22,11 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Output directory (default: output/<name>).")
     var out: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run only the points with p mod N = K.", valueName: "K/N"))
+    @Option(name: .long, help: ArgumentHelp("Run only the points with p mod N = K; auto takes K and N from a Slurm job array or a Kubernetes Indexed Job.", valueName: "K/N|auto"))
     var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --shard auto in a Kubernetes Indexed Job: the number of shards (its completions; or OPTCLOUD_SHARDS).", valueName: "N"))
+    var shards: Int?
 
     @Flag(name: .long, help: "Write sweep.csv, collapse.csv and sweep.svg from the complete points without simulating.")
     var collect = false
@@ -30,7 +34,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .long, help: "Start again: simulate this process's points anew, also when DIR holds a sweep of another config.")
     var force = false
 
-    @Option(name: .long, help: "Worker threads (default: all cores). Results are identical for any value.")
+    @Option(name: .long, help: "Worker threads (default: the CPUs this process may run on, e.g. under taskset or Slurm). Results are identical for any value.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print nothing on success.")
@@ -45,12 +49,15 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("--threads must be between 1 and 1024, got \(threads)")
         }
         if collect, shard != nil { throw ValidationError("--collect reads every point: leave out --shard") }
+        if shards != nil, shard == nil { throw ValidationError("--shards goes with --shard auto") }
         if collect, force { throw ValidationError("--collect does not simulate: --force cannot be combined with it") }
     }
 
     func run() throws {
-        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let selection = try shard.map { try ShardSelection.parse($0) } ?? .all
+        let threads = self.threads ?? AvailableCPUs.count
+        let selection = try shard.map {
+            try ShardSelection.parse($0, shards: shards, environment: ProcessInfo.processInfo.environment)
+        } ?? .all
         let path = options.config ?? ""
         let sweep = try SweepConfig.load(path: path, overrides: options.overrides, threads: threads)
         let outPath = out ?? "output/\(sweep.name)"

@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws { try options.requireConfig() }
 
     func run() throws {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let cores = AvailableCPUs.count
         if let path = options.config, ConfigLoader.isSweep(path: path) {
             try validateSweep(path, cores: cores)
             return

@@ -61,11 +61,8 @@ final class SGDStationaryTheoryTests: XCTestCase {
             var hw = h
             for k in 0..<3 { hw[k * 3 + k] += p.weightDecay[k] }
             let (a, b, n) = SGDStationaryTheory.recursion(p, hw: hw)
-            var bPad = [Double](repeating: 0, count: n * n), cPad = bPad
-            for i in 0..<n { for j in 0..<3 { bPad[i * n + j] = b[i * 3 + j] } }
-            for i in 0..<3 { for j in 0..<3 { cPad[i * n + j] = c[i * 3 + j] } }
-            let q = LinearAlgebra.multiply(LinearAlgebra.multiply(bPad, cPad, n: n), bPad, n: n, transposeB: true)
-            let sigma = SGDStationaryTheory.smithDoubling(a: a, q: q, n: n)
+            let q = DiscreteLyapunov.input(b: b, noise: c, n: n, d: 3)
+            let sigma = DiscreteLyapunov.smithDoubling(a: a, q: q, n: n)
             let image = LinearAlgebra.multiply(LinearAlgebra.multiply(a, sigma, n: n), a, n: n, transposeB: true)
             let scale = sigma.map(Swift.abs).max()!
             for i in 0..<(n * n) { XCTAssertEqual(image[i] + q[i], sigma[i], accuracy: 1e-13 * scale) }

@@ -79,7 +79,7 @@ final class CommandLineTests: XCTestCase {
 
     func testTheoryPrintsTheStationaryCovarianceOfSGD() throws {
         let work = try makeTemporaryDirectory(self)
-        let result = try succeed(["theory", try TestConfigs.path("small.yaml")], in: work)
+        let result = try succeed(["theory", try TestConfigs.path("small.yaml"), "--json"], in: work)
         let document = try RunOutput.jsonObject(Data(result.stdout.utf8), what: "theory output")
         let optimizers = document["optimizers"] as? [[String: Any]] ?? []
         XCTAssertEqual(optimizers.compactMap { $0["label"] as? String }, OutputFilesTests.labels)
@@ -104,9 +104,9 @@ final class CommandLineTests: XCTestCase {
     func testTheoryOutWritesTheSameDocument() throws {
         let work = try makeTemporaryDirectory(self)
         let file = work.appendingPathComponent("theory-out.json")
-        let result = try succeed(["theory", try TestConfigs.path("small.yaml"), "--out", file.path], in: work)
+        let result = try succeed(["theory", try TestConfigs.path("small.yaml"), "--json", "--out", file.path], in: work)
         let written = try RunOutput.text(file)
-        XCTAssertEqual(written, result.stdout, "--out writes what theory prints")
+        XCTAssertEqual(written, result.stdout, "--out writes what theory --json prints")
         let document = try RunOutput.json(file)
         XCTAssertNotNil((document["optimizers"] as? [[String: Any]])?.first?["covariance"], "covariance in the written file")
         XCTAssertEqual(directoryListing(work), ["theory-out.json"])
@@ -118,7 +118,7 @@ final class CommandLineTests: XCTestCase {
     func testSimulatedCovarianceAgreesWithTheory() throws {
         let work = try makeTemporaryDirectory(self)
         let config = try TestConfigs.path("small.yaml")
-        let theory = try RunOutput.jsonObject(Data(try succeed(["theory", config], in: work).stdout.utf8), what: "theory")
+        let theory = try RunOutput.jsonObject(Data(try succeed(["theory", config, "--json"], in: work).stdout.utf8), what: "theory")
         let out = try RunOutput.run(config, in: work, extra: ["--threads", "2"])
         let summary = try RunOutput.json(out.appendingPathComponent("summary.json"))
         let written = try RunOutput.json(out.appendingPathComponent("theory.json"))["optimizers"] as? [[String: Any]] ?? []
@@ -208,6 +208,24 @@ final class CommandLineTests: XCTestCase {
         // Only warnings about the clouds (these 50-draw chains are too short for R̂), no progress bar.
         XCTAssertTrue(loud.stderrLines.allSatisfy { $0.hasPrefix("optcloud: warning: ") } && !loud.stderr.contains("\r"),
                       "no progress bar when stderr is not a terminal:\n\(loud.stderr)")
+    }
+
+    /// Without --threads a run uses the CPUs of its affinity mask (SPEC §8.2): under
+    /// `taskset -c 0` one thread, as summary.json records it.
+    func testDefaultThreadsAreTheCPUsOfTheAffinityMask() throws {
+        let work = try makeTemporaryDirectory(self)
+        let config = try TestConfigs.path("small.yaml")
+        let taskset = ["/usr/bin/taskset", "/bin/taskset"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = try XCTUnwrap(taskset, "taskset (util-linux) is part of every Debian system")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-c", "0", try Optcloud.requireExecutable().path, "run", config, "--out",
+                             work.appendingPathComponent("one").path, "--quiet", "--chains", "200", "--steps", "100", "--burn-in", "50"]
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        let summary = try RunOutput.json(work.appendingPathComponent("one/summary.json"))
+        XCTAssertEqual(RunOutput.number(summary["threads"]), 1)
     }
 
     /// `--seed S` takes any unsigned 64-bit seed (the generator's seed type); the largest

@@ -174,7 +174,8 @@ final class MalformedConfigTests: XCTestCase {
         ("sweep of a config without sweep block", ["sweep", "CONFIG"], ["sweep", "is missing"]),
         ("sweep --shard out of range", ["sweep", "CONFIG", "--shard", "3/3"], ["--shard", "3/3"]),
         ("sweep --shard not K/N", ["sweep", "CONFIG", "--shard", "half"], ["--shard", "half", "K/N"]),
-        ("sweep --shard auto", ["sweep", "CONFIG", "--shard", "auto"], ["--shard", "auto", "not supported yet"]),
+        ("sweep --shard auto outside a batch system", ["sweep", "CONFIG", "--shard", "auto"], ["--shard", "auto", "no batch system"]),
+        ("sweep --shards without auto", ["sweep", "CONFIG", "--shard", "0/2", "--shards", "2"], ["--shards", "auto"]),
         ("sweep --collect with --shard", ["sweep", "CONFIG", "--collect", "--shard", "0/2"], ["--collect"]),
     ]
 

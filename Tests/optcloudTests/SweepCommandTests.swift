@@ -206,6 +206,27 @@ final class SweepCommandTests: XCTestCase {
                        try Data(contentsOf: reference.appendingPathComponent("collapse.csv")))
     }
 
+    /// `--shard auto` as a batch system starts it: shard 0 of 2 as task 4 of a Slurm array
+    /// `--array=4-5`, shard 1 as index 1 of a Kubernetes Indexed Job with `--shards 2`. Together
+    /// they give one process's sweep.csv.
+    func testShardAutoFromSlurmAndKubernetesGivesTheSameSweep() throws {
+        let reference = try referenceSweep()
+        let work = try makeTemporaryDirectory(self)
+        let config = try writeConfig(work)
+        let slurm = ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_MIN": "4", "SLURM_ARRAY_TASK_MAX": "5",
+                     "SLURM_ARRAY_TASK_COUNT": "2"]
+        let first = try Optcloud.run(["sweep", config, "--out", "out", "--shard", "auto", "--threads", "2"], in: work,
+                                     environment: slurm, timeout: 300)
+        XCTAssertEqual(first.status, 0, first.diagnostic)
+        XCTAssertEqual(directoryListing(work.appendingPathComponent("out/points")), ["0", "2", "4"], "task 4 of 4–5 is shard 0/2")
+        let second = try Optcloud.run(["sweep", config, "--out", "out", "--shard", "auto", "--shards", "2", "--threads", "2"],
+                                      in: work, environment: ["JOB_COMPLETION_INDEX": "1"], timeout: 300)
+        XCTAssertEqual(second.status, 0, second.diagnostic)
+        XCTAssertTrue(second.stdout.contains("wrote"), second.diagnostic)
+        XCTAssertEqual(try Data(contentsOf: work.appendingPathComponent("out/sweep.csv")),
+                       try Data(contentsOf: reference.appendingPathComponent("sweep.csv")))
+    }
+
     /// A plain rerun of a complete sweep simulates nothing; another config is refused without
     /// --force, and --force starts again.
     func testRerunKeepsEverythingAndAnotherConfigNeedsForce() throws {

@@ -40,7 +40,7 @@ final class TailIndexOutputTests: XCTestCase {
         let out = try RunOutput.run(config, in: work, extra: ["--threads", "2"])
         let summary = optimizers(try RunOutput.json(out.appendingPathComponent("summary.json")))
         let theory = optimizers(try RunOutput.json(out.appendingPathComponent("theory.json")))
-        let printed = optimizers(try RunOutput.jsonObject(Data(try Optcloud.run(["theory", config], in: work).stdout.utf8),
+        let printed = optimizers(try RunOutput.jsonObject(Data(try Optcloud.run(["theory", config, "--json"], in: work).stdout.utf8),
                                                           what: "theory output"))
         for label in ["sgd", "momentum"] {
             let entry = summary[label] ?? [:]

@@ -131,8 +131,9 @@ public final class CheckpointWriter: SimulationCheckpoint {
         }
         // Within a phase the worker waits for its snapshots (a checkpoint is only worth taking
         // if it is on disk before the run goes on); the bulk written when a phase ends goes on
-        // beside the next phase, or beside the statistics, until `flush`.
-        if phaseEnd {
+        // beside the next phase, or beside the statistics, until `flush` — except under the
+        // test stop hook, whose stop must land in the group after the N-th snapshot.
+        if phaseEnd && SnapshotStop.request == nil {
             queue.async { self.writePending() }
         } else if due {
             queue.sync { writePending() }

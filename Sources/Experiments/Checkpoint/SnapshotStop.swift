@@ -8,7 +8,8 @@ import Synchronization
 /// signal takes its ordinary path: SIGKILL ends the process there and then, exactly N
 /// snapshots written; SIGINT and SIGTERM reach `optcloud`'s signal thread, and the writer
 /// waits until that thread has taken the signal, so the run stops within the group that
-/// follows. Snapshots count in the order written: all burn-in snapshots of an optimizer
+/// follows (with the hook on, a phase's closing bulk of snapshots is written before the next
+/// phase starts, as every other checkpoint write is). Snapshots count in the order written: all burn-in snapshots of an optimizer
 /// before its recording ones, optimizers in turn, 256 of each with ≥ 256 chains.
 ///
 /// Without the variable (a positive integer) nothing happens; the variables are read once.

@@ -54,12 +54,13 @@ extension RunResult {
                                       density: (0..<n).map { ix in (0..<n).map { values[ix * n + $0] } })
             }
             let cov2 = { (c: [Double]) -> [[Double]] in [[c[i * d + i], c[i * d + j]], [c[j * d + i], c[j * d + j]]] }
-            let theory = result.theory.theory
+            let prediction = result.theory.prediction
+            let theoryMean = result.theory.theory?.mean ?? prediction?.mean
             return CloudSeries(
                 label: result.spec.label, points: points, density: density, mean: (e.mean[i], e.mean[j]),
                 covariance: cov2(e.covariance),
-                theoryMean: theory.map { ($0.mean[i], $0.mean[j]) },
-                theoryCovariance: theory?.covariance.map(cov2))
+                theoryMean: theoryMean.map { ($0[i], $0[j]) },
+                theoryCovariance: prediction.map { cov2($0.covariance) })
         }
         let minimum = config.objective.minimum
         return Figures.cloud(series, xIndex: i, yIndex: j, minimum: (minimum[i], minimum[j]),
@@ -73,10 +74,10 @@ extension RunResult {
             optimizers.compactMap { result in
                 guard k < result.estimate.histograms.count else { return nil }
                 let h = result.estimate.histograms[k]
-                let theory = result.theory.theory
-                let std = theory?.covariance.map { $0[k * d + k].squareRoot() }
+                let prediction = result.theory.prediction
+                let std = prediction.map { $0.covariance[k * d + k].squareRoot() }
                 return MarginalSeries(label: result.spec.label, edges: h.edges, density: h.density,
-                                      theoryMean: std == nil ? nil : theory?.mean[k], theoryStd: std)
+                                      theoryMean: prediction?.mean[k], theoryStd: std)
             }
         }
         return Figures.marginals(panels, title: "\(config.name): marginal distributions")
@@ -90,7 +91,7 @@ extension RunResult {
             let e = result.estimate
             let biasNorm = e.biasNorm, trace = e.trace
             var theoryTrace = "-", relative = "-", maxZ = "-"
-            if let exact = result.theory.theory?.covariance {
+            if let exact = result.theory.prediction?.covariance {
                 theoryTrace = Self.short((0..<e.dimension).reduce(0) { $0 + exact[$1 * e.dimension + $1] })
                 relative = Self.short(TheoryComparison.relativeError(e.covariance, exact))
                 maxZ = Self.short(TheoryComparison.zScores(e.covariance, exact, stderr: e.covarianceStderr).map(Swift.abs).max() ?? .nan)

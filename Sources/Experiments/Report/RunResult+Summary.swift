@@ -41,7 +41,8 @@ extension RunResult {
             ("optimizers", .array(optimizers.map { result in
                 .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
                          ("theory", result.theory.json(estimate: result.estimate, tails: result.report.tails)),
-                         ("langevin", result.report.langevinComparison.json(theory: result.report.langevin))])
+                         ("langevin", result.report.langevinComparison.json(theory: result.report.langevin)),
+                         ("adaptive", result.theory.adaptive.json(estimate: result.estimate))])
             })),
         ])
     }
@@ -83,11 +84,17 @@ extension OptimizerResult {
         entries.append(("hessian_trace_at_mean", hessianTrace))
         // Quadratics, linear and logistic regression (by Newton's method): the minimiser of
         // f + ½Σλ_k x_k², which coupled L2 makes the cloud's centre; bias stays measured from x*.
+        // Decoupled decay does not draw the cloud there: its reference point is where the
+        // optimizer's own expected update vanishes (`DecoupledReference`).
         if config.objective.hasL2RegularizedMinimum, let decay = spec.weightDecay, decay.contains(where: { $0 != 0 }) {
-            entries.append(("l2_regularized_minimum",
-                            config.objective.l2RegularizedMinimum(decay: decay, reference: e.minimum).map { .numbers($0) } ?? .null))
+            if DecoupledReference.isDecoupled(spec) {
+                entries.append(("decoupled_fixed_point", theory.decoupledFixedPoint.map { .numbers($0) } ?? .null))
+            } else {
+                entries.append(("l2_regularized_minimum",
+                                config.objective.l2RegularizedMinimum(decay: decay, reference: e.minimum).map { .numbers($0) } ?? .null))
+            }
         }
-        if let t = theory.theory, let exact = t.covariance {
+        if let exact = theory.prediction?.covariance {
             entries.append(("theory_covariance_relative_error", .number(TheoryComparison.relativeError(e.covariance, exact))))
         }
         entries += report.summaryEntries(config: config)

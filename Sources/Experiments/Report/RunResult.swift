@@ -14,7 +14,7 @@ public struct OptimizerResult: Sendable {
     /// - Parameter threads: for the report's statistics (`CloudReport`); the results do not
     ///   depend on it. Default: all cores.
     public init(spec: OptimizerSpec, cloud: CloudAccumulation, config: RunConfig, seconds: Double,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                threads: Int = AvailableCPUs.count) throws {
         self.spec = spec
         self.cloud = cloud
         self.estimate = try CloudEstimate(cloud)

@@ -11,6 +11,11 @@ public struct TheoryComparison: Sendable {
     let kesten: KestenPrediction?
     /// The optimizer's base learning rate.
     public let lr: Double
+    /// The frozen-preconditioner prediction for adaptive optimizers (theory.json's `adaptive`).
+    public let adaptive: AdaptivePrediction
+    /// Where the optimizer's expected update vanishes, for decoupled weight decay
+    /// (summary.json's `decoupled_fixed_point`; nil where it is not computed).
+    public let decoupledFixedPoint: [Double]?
 
     /// The prediction for SGD (any momentum, coupled L2) or SGLD on a quadratic with additive
     /// Gaussian (or no) noise, constant lr and no clipping; and Kesten's tail index for SGD
@@ -18,6 +23,8 @@ public struct TheoryComparison: Sendable {
     public init(config: RunConfig, optimizer spec: OptimizerSpec) {
         kesten = KestenPrediction(config: config, optimizer: spec)
         lr = spec.lr
+        adaptive = AdaptivePrediction(config: config, optimizer: spec)
+        decoupledFixedPoint = DecoupledReference.point(config: config, optimizer: spec, adaptive: adaptive)
         guard let (hessian, minimum) = config.objective.quadratic else {
             (unavailableReason, theory) = ("no closed form for this objective", nil); return
         }
@@ -52,6 +59,15 @@ public struct TheoryComparison: Sendable {
     }
 
     static let model = "SGD/SGLD on a quadratic with additive Gaussian noise: discrete Lyapunov equation"
+
+    /// The stationary mean and covariance of whichever model applies (SGD/SGLD's Lyapunov
+    /// theory or the adaptive one), when it has a stationary law: the run table's theory
+    /// columns, the figures' theory ellipses and summary.json's relative error.
+    public var prediction: (mean: [Double], covariance: [Double])? {
+        if let theory, let covariance = theory.covariance { return (theory.mean, covariance) }
+        if let theory = adaptive.theory, let covariance = adaptive.covariance { return (theory.mean, covariance) }
+        return nil
+    }
 
     /// ‖Ĉ − C‖_F / ‖C‖_F.
     public static func relativeError(_ simulated: [Double], _ predicted: [Double]) -> Double {

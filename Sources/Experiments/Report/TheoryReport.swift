@@ -28,9 +28,15 @@ public struct TheoryReport {
             ("noise_covariance", noiseCovarianceAtMinimum.map { .matrix($0, d) } ?? .null),
             ("noise_covariance_note", .string(noiseNote)),
             ("optimizers", .array(config.optimizers.map { spec in
-                .object([("label", .string(spec.label)), ("type", .string(spec.type))]
-                        + TheoryComparison(config: config, optimizer: spec).predictionEntries(dimension: d)
-                        + [("langevin", .object(LangevinTheory(config: config, optimizer: spec).predictionEntries))])
+                let comparison = TheoryComparison(config: config, optimizer: spec)
+                var entries: [(String, JSONValue)] = [("label", .string(spec.label)), ("type", .string(spec.type))]
+                entries += comparison.predictionEntries(dimension: d)
+                entries.append(("langevin", .object(LangevinTheory(config: config, optimizer: spec).predictionEntries)))
+                entries.append(("adaptive", .object(comparison.adaptive.predictionEntries(dimension: d))))
+                if DecoupledReference.isDecoupled(spec) {
+                    entries.append(("decoupled_fixed_point", comparison.decoupledFixedPoint.map { .numbers($0) } ?? .null))
+                }
+                return .object(entries)
             })),
         ])
     }

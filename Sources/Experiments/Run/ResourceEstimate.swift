@@ -9,7 +9,7 @@ public struct ResourceEstimate {
     /// The config key whose value drives the memory need.
     public let dominantKey: String
 
-    public init(_ config: RunConfig, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(_ config: RunConfig, threads: Int = AvailableCPUs.count) {
         let d = Double(config.dimension), chains = Double(config.chains)
         // Iterates and up to two state vectors per coordinate, alive flags and divergence
         // steps (engine and result), with tiles padded to at most 64 chains per group.

@@ -56,13 +56,13 @@ public struct SweepConfig {
     public var axisKeys: [String] { axes.flatMap(\.keys) }
 
     public static func load(path: String, overrides: [ConfigLoader.Override] = [],
-                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> SweepConfig {
+                            threads: Int = AvailableCPUs.count) throws -> SweepConfig {
         try SweepConfig(text: try ConfigLoader.readText(path), file: path, overrides: overrides,
                         defaultName: ConfigLoader.defaultName(path: path), threads: threads)
     }
 
     public init(text: String, file: String, overrides: [ConfigLoader.Override] = [], defaultName: String = "sweep",
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                threads: Int = AvailableCPUs.count) throws {
         let document = try ConfigLoader.compose(text, file: file)
         guard let (blockKeyNode, blockNode) = ConfigLoader.sweepBlock(of: document) else {
             throw ConfigError(file: file, line: nil, key: Self.blockKey, problem: "is missing",

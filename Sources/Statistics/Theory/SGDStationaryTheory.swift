@@ -11,8 +11,8 @@
 ///                   B = [[−η(1+μ(1−τ)) I], [(1−τ) I]]
 ///
 /// The exact stationary covariance solves the discrete Lyapunov equation
-/// Σ = A Σ Aᵀ + B C Bᵀ (when the spectral radius ρ(A) < 1), computed by Smith's doubling
-/// Σ ← Σ + A Σ Aᵀ, A ← A² with GSL's BLAS; the covariance of x is Σ's top-left block.
+/// Σ = A Σ Aᵀ + B C Bᵀ (when the spectral radius ρ(A) < 1; `DiscreteLyapunov`); the
+/// covariance of x is Σ's top-left block.
 /// The continuous-time (Ornstein–Uhlenbeck / SDE) approximation solves
 /// H_λ Σ + Σ H_λ = η_eff C with η_eff = η(1 − τ)/(1 − μ), exact only as η → 0.
 ///
@@ -72,13 +72,9 @@ public struct SGDStationaryTheory: Sendable {
         let (a, b, n) = Self.recursion(p, hw: hw)
         spectralRadius = try LinearAlgebra.spectralRadius(a, n: n)
         if spectralRadius < 1 {
-            // Q = B C Bᵀ, with B an n×d matrix (stored n×n, padded with zeros).
-            var bPadded = [Double](repeating: 0, count: n * n), cPadded = bPadded
-            for i in 0..<n { for j in 0..<d { bPadded[i * n + j] = b[i * d + j] } }
-            for i in 0..<d { for j in 0..<d { cPadded[i * n + j] = p.noiseCovariance[i * d + j] } }
-            var q = LinearAlgebra.multiply(LinearAlgebra.multiply(bPadded, cPadded, n: n), bPadded, n: n, transposeB: true)
+            var q = DiscreteLyapunov.input(b: b, noise: p.noiseCovariance, n: n, d: d)
             for k in 0..<d { q[k * n + k] += 2 * p.lr * p.temperature }
-            let full = Self.smithDoubling(a: a, q: q, n: n)
+            let full = DiscreteLyapunov.smithDoubling(a: a, q: q, n: n)
             covariance = (0..<(d * d)).map { full[($0 / d) * n + $0 % d] }
         } else {
             covariance = nil
@@ -127,22 +123,5 @@ public struct SGDStationaryTheory: Sendable {
             b[(d + i) * d + i] = keep
         }
         return (a, b, n)
-    }
-
-    /// Σ = Σ_k A^k Q (Aᵀ)^k by doubling; converges quadratically when ρ(A) < 1.
-    static func smithDoubling(a: [Double], q: [Double], n: Int) -> [Double] {
-        var power = a, sigma = q
-        for _ in 0..<200 {
-            let spread = LinearAlgebra.multiply(LinearAlgebra.multiply(power, sigma, n: n), power, n: n, transposeB: true)
-            var change = 0.0, size = 0.0
-            for i in sigma.indices {
-                sigma[i] += spread[i]
-                change = Swift.max(change, Swift.abs(spread[i]))
-                size = Swift.max(size, Swift.abs(sigma[i]))
-            }
-            if change <= 1e-17 * size { break }
-            power = LinearAlgebra.multiply(power, power, n: n)
-        }
-        return sigma
     }
 }
