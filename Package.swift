@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Statistics", "Simulation"]),
         .testTarget(
             name: "optcloudTests",
-            dependencies: ["Experiments", "Statistics", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["Experiments", "Statistics", "Simulation", .product(name: "CSV", package: "CSV.swift"), .product(name: "Yams", package: "Yams")],
             resources: [.copy("Configs")]
         ),
     ],

@@ -110,7 +110,7 @@ struct BenchCommand: ParsableCommand {
         let simulator = Simulator(
             objective: DiagonalQuadratic(curvatures: curvatures, minimum: [Double](repeating: 0, count: dimension)),
             noise: DiagonalGaussianNoise(std: [Double](repeating: 1, count: dimension)),
-            optimizer: Adam(weightDecay: WeightDecay(uniform: 0.01, dimension: dimension), decoupled: true),
+            optimizer: Adam(), weightDecay: .decoupled([Double](repeating: 0.01, count: dimension)),
             schedule: ConstantSchedule(baseLR: 0.01), clip: .none,
             normals: NormalStream(generator: Philox4x32(seed: seed)),
             plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: burnIn, thin: 1),
@@ -125,7 +125,7 @@ struct BenchCommand: ParsableCommand {
         let simulator = Simulator(
             objective: DiagonalQuadratic(curvatures: curvatures, minimum: [Double](repeating: 0, count: dimension)),
             noise: DiagonalGaussianNoise(std: [Double](repeating: 1, count: dimension)),
-            optimizer: SGD(weightDecay: WeightDecay(uniform: 0, dimension: dimension)),
+            optimizer: SGD(),
             schedule: ConstantSchedule(baseLR: 0.05), clip: .none,
             normals: NormalStream(generator: Philox4x32(seed: seed)),
             plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: burnIn, thin: 1),
@@ -140,7 +140,7 @@ struct BenchCommand: ParsableCommand {
         let simulator = Simulator(
             objective: DiagonalQuadratic(curvatures: [1, 10], minimum: [0, 0]),
             noise: DiagonalGaussianNoise(std: [1, 1]),
-            optimizer: SGD(weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+            optimizer: SGD(),
             schedule: ConstantSchedule(baseLR: 0.05), clip: .none,
             normals: NormalStream(generator: Philox4x32(seed: seed)),
             plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: burnIn, thin: 1),

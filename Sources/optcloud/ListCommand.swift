@@ -1,5 +1,6 @@
 import ArgumentParser
 import Experiments
+import Simulation
 
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct ListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let sections = section.map { [Catalogue.Section(rawValue: $0)!] } ?? Catalogue.Section.allCases
+        let sections = section.flatMap(Catalogue.Section.init(rawValue:)).map { [$0] } ?? Catalogue.Section.allCases
         print(sections.map { CatalogueText.render($0, markdown: markdown) }.joined(separator: "\n"), terminator: "")
     }
 }

@@ -26,7 +26,7 @@ final class MeanLossTests: XCTestCase {
     func testMeanLossOfAQuadraticMatchesTheLyapunovTheory() throws {
         let result = try sessionRun(Self.yaml)
         let config = result.config
-        guard case .quadratic(let h, let minimum, _) = config.objective else { return XCTFail("quadratic expected") }
+        guard let (h, minimum) = config.objective.quadratic else { return XCTFail("quadratic expected") }
         let d = config.dimension
         for r in result.optimizers {
             let theory = try XCTUnwrap(r.theory.theory)

@@ -69,7 +69,7 @@ final class StandardErrorCalibrationTests: XCTestCase {
             for (o, spec) in config.optimizers.enumerated() {
                 guard let cloud = CloudRunner.simulate(config, optimizer: o, settings: .init(threads: 2)),
                       let theory = TheoryComparison(config: config, optimizer: spec).theory, let covariance = theory.covariance,
-                      case .sgd(let sgd) = spec.rule else { throw Failed(description: "seed \(seed), \(spec.label): no cloud or theory") }
+                      let sgd = spec.optimizer as? SGD else { throw Failed(description: "seed \(seed), \(spec.label): no cloud or theory") }
                 let e = try CloudEstimate(cloud), d = e.dimension
                 for k in 0..<d {
                     z.means[o].append((e.mean[k] - theory.mean[k]) / e.stderrMean[k])

@@ -54,7 +54,7 @@ final class SweepConfigTests: XCTestCase {
             XCTAssertEqual(config.optimizers[0].lr, [0.1, 0.2, 0.3][i[0]])
             XCTAssertEqual(config.optimizers[1].weightDecay, [Double](repeating: [0, 0.5, 1][i[1]], count: 2))
             XCTAssertEqual(config.optimizers[1].lr, [0.001, 0.002][i[2]], "zipped with noise.std")
-            guard case .gaussian(let covariance, _, _) = config.noise else { return XCTFail("gaussian noise") }
+            guard config.noise.type == "gaussian", let covariance = config.noise.covariance else { return XCTFail("gaussian noise") }
             XCTAssertEqual(covariance[0], [0.25, 2.25][i[2]], accuracy: 1e-15)
             XCTAssertEqual(config.seed, 4, "every point has the config's seed")
         }

@@ -22,7 +22,7 @@ final class ClippingAndRecordedNoiseTests: XCTestCase {
         let simulator = Simulator(
             objective: DiagonalQuadratic(curvatures: [1, 1], minimum: [0, 0]),
             noise: DiagonalGaussianNoise(std: [5, 5]),
-            optimizer: SGD(weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+            optimizer: SGD(),
             schedule: ConstantSchedule(baseLR: 0.5), clip: .value(0.01), clipStage: .update,
             normals: NormalStream(generator: Philox4x32(seed: 9)),
             plan: SimulationPlan(chains: 8, recording: RecordingPlan(steps: 40, burnIn: 0, thin: 1), initial: .point([1, -1]),

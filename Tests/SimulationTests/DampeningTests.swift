@@ -14,14 +14,14 @@ final class DampeningTests: XCTestCase {
     func testDampenedMomentumIsHeavyBallWithAScaledLearningRate() {
         let lr = 0.05, mu = 0.9
         for tau in [0.1, 0.5, 0.75] {
-            let dampened = SGD(momentum: mu, dampening: tau, weightDecay: WeightDecay([0, 0, 0]))
-            let heavyBall = SGD(momentum: mu, weightDecay: WeightDecay([0, 0, 0]))
+            let dampened = SGD(momentum: mu, dampening: tau)
+            let heavyBall = SGD(momentum: mu)
             let start: (Int, Int) -> Double = { chain, k in Double(chain % 3) - Double(k) + 0.5 }
-            var a = OptimizerTile(dampened, dimension: 3, stride: 6, count: 5, firstChain: 20, start: start)
+            var a = OptimizerHarness(dampened, dimension: 3, stride: 6, count: 5, firstChain: 20, start: start)
             a.step(dampened, t: 1, lr: lr, normals: normals, gradient: testGradient(normals: normals, t: 1))
             // Heavy ball from the dampened run's state after step 1, its buffer rescaled.
             var b = a
-            for i in b.state.indices where b.state[i] != OptimizerTile.sentinel { b.state[i] /= 1 - tau }
+            for i in b.state.indices where b.state[i] != OptimizerHarness.sentinel { b.state[i] /= 1 - tau }
             var worst = 0.0, scale = 0.0
             for t in 2...400 {
                 a.step(dampened, t: t, lr: lr, normals: normals, gradient: testGradient(normals: normals, t: t))
@@ -47,8 +47,8 @@ final class DampeningTests: XCTestCase {
     /// The first step is undampened (torch): b_1 = g_1, so dampened SGD's first update is
     /// lr·g_1 and not lr·(1 − τ)·g_1 — the closed form above starts from step 2 for that reason.
     func testTheFirstStepIsUndampened() {
-        let dampened = SGD(momentum: 0.9, dampening: 0.5, weightDecay: WeightDecay([0]))
-        var tile = OptimizerTile(dampened, dimension: 1, stride: 1, count: 1, firstChain: 0) { _, _ in 1 }
+        let dampened = SGD(momentum: 0.9, dampening: 0.5)
+        var tile = OptimizerHarness(dampened, dimension: 1, stride: 1, count: 1, firstChain: 0) { _, _ in 1 }
         tile.step(dampened, t: 1, lr: 0.1, normals: normals) { _, _, _ in 2 }
         XCTAssertEqual(tile.x(chain: 0), [1 - 0.1 * 2])
         XCTAssertEqual(tile.state(chain: 0, vector: 0), [2])

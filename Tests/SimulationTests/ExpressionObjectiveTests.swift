@@ -263,7 +263,7 @@ final class ExpressionObjectiveTests: XCTestCase {
     func testEngineRunMatchesTheBuiltInLandscape() throws {
         func run<O: Objective>(_ objective: O) -> CloudAccumulation? {
             Simulator(
-                objective: objective, noise: DiagonalGaussianNoise(std: [0.3, 0.3]), optimizer: SGD(weightDecay: WeightDecay([0, 0])),
+                objective: objective, noise: DiagonalGaussianNoise(std: [0.3, 0.3]), optimizer: SGD(),
                 schedule: ConstantSchedule(baseLR: 0.01), clip: .none, normals: NormalStream(generator: Philox4x32(seed: 3)),
                 plan: SimulationPlan(chains: 256, recording: RecordingPlan(steps: 400, burnIn: 200, thin: 1),
                                      initial: .point([0.5, 0.5]), histograms: .off, samples: .final))

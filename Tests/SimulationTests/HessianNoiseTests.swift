@@ -209,7 +209,7 @@ final class HessianNoiseTests: XCTestCase {
     func testEngineRunIsDeterministic() {
         let o = DoubleWell(barrier: 1, tilt: 0.2, curvatures: [1])
         func run(_ threads: Int) -> CloudAccumulation? {
-            Simulator(objective: o, noise: HessianNoise(objective: o, scale: 0.5), optimizer: SGD(momentum: 0, weightDecay: WeightDecay([0, 0])),
+            Simulator(objective: o, noise: HessianNoise(objective: o, scale: 0.5), optimizer: SGD(momentum: 0),
                       schedule: ConstantSchedule(baseLR: 0.05), clip: .none, normals: NormalStream(generator: Philox4x32(seed: 4)),
                       plan: SimulationPlan(chains: 300, recording: RecordingPlan(steps: 200, burnIn: 100, thin: 1),
                                            initial: .point([1, 0]), divergenceBound: 1e12,

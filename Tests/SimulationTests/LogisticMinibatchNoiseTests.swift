@@ -6,7 +6,7 @@ import XCTest
 final class LogisticMinibatchNoiseTests: XCTestCase {
     static let point = [0.4, -0.8, 0.3]
 
-    static func draws(_ noise: MinibatchNoise<LogisticRegression>, at x: [Double], chains: Int, steps: Int) -> [[Double]] {
+    static func draws(_ noise: MinibatchNoise, at x: [Double], chains: Int, steps: Int) -> [[Double]] {
         NoiseDraws.draws(noise, at: x, chains: chains, steps: steps, seed: 1)
     }
 
@@ -14,7 +14,7 @@ final class LogisticMinibatchNoiseTests: XCTestCase {
     /// (`SampleMoments.checkMoments`).
     @discardableResult
     static func checkMoments(
-        _ noise: MinibatchNoise<LogisticRegression>, at x: [Double], expected: [Double],
+        _ noise: MinibatchNoise, at x: [Double], expected: [Double],
         file: StaticString = #filePath, line: UInt = #line
     ) -> (cov: [Double], se: [Double]) {
         SampleMoments.checkMoments(draws(noise, at: x, chains: 2000, steps: 10), mean: noise.objective.tileGradient(at: x),

@@ -4,18 +4,18 @@ import XCTest
 final class MinibatchNoiseTests: XCTestCase {
     static let point = [0.9, -0.4, 1.3]
 
-    static func draws(_ noise: MinibatchNoise<LinearRegression>, at x: [Double], chains: Int, steps: Int, seed: UInt64 = 1) -> [[Double]] {
+    static func draws(_ noise: MinibatchNoise, at x: [Double], chains: Int, steps: Int, seed: UInt64 = 1) -> [[Double]] {
         NoiseDraws.draws(noise, at: x, chains: chains, steps: steps, seed: seed)
     }
 
     /// Unbiased for ∇f(x) with covariance `expected` (`SampleMoments.checkMoments`).
     @discardableResult
     static func checkMoments(
-        _ noise: MinibatchNoise<LinearRegression>, at x: [Double], expected: [Double], chains: Int = 2000, steps: Int = 10,
+        _ noise: MinibatchNoise, at x: [Double], expected: [Double], chains: Int = 2000, steps: Int = 10,
         file: StaticString = #filePath, line: UInt = #line
     ) -> (cov: [Double], se: [Double]) {
         SampleMoments.checkMoments(draws(noise, at: x, chains: chains, steps: steps),
-                                mean: LinearRegressionTests.gradient(noise.objective, at: x), covariance: expected,
+                                mean: LinearRegressionTests.gradient(noise.objective as! LinearRegression, at: x), covariance: expected,
                                 file: file, line: line)
     }
 
@@ -81,7 +81,7 @@ final class MinibatchNoiseTests: XCTestCase {
     }
 
     /// The indices of one batch.
-    static func batch(_ noise: MinibatchNoise<LinearRegression>, chain: UInt32, step: UInt32, generator: Philox4x32) -> [Int] {
+    static func batch(_ noise: MinibatchNoise, chain: UInt32, step: UInt32, generator: Philox4x32) -> [Int] {
         var indices = [Int](repeating: -1, count: noise.batchSize)
         var table = [Int](repeating: 0, count: Swift.max(noise.tableCapacity, 1))
         indices.withUnsafeMutableBufferPointer { i in
@@ -162,10 +162,10 @@ final class MinibatchNoiseTests: XCTestCase {
     /// error of the mean of 3000 independent final iterates; tolerance 5 standard errors.
     func testSGDCloudThroughTheEngine() {
         let o = LinearRegressionTests.finite(n: 100)
-        func simulator() -> Simulator<LinearRegression, MinibatchNoise<LinearRegression>, SGD> {
+        func simulator() -> Simulator {
             Simulator(
                 objective: o, noise: MinibatchNoise(objective: o, batchSize: 5, replacement: false, labelNoiseStd: 0.2),
-                optimizer: SGD(momentum: 0, weightDecay: WeightDecay([0, 0, 0])),
+                optimizer: SGD(momentum: 0),
                 schedule: ConstantSchedule(baseLR: 0.2), clip: .none,
                 normals: NormalStream(generator: Philox4x32(seed: 5)),
                 plan: SimulationPlan(chains: 3000, recording: RecordingPlan(steps: 600, burnIn: 500, thin: 10),

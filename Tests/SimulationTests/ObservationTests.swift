@@ -16,18 +16,18 @@ final class ObservationTests: XCTestCase {
 
     /// A tilted double well with SGLD hot enough to cross the barrier many times.
     func doubleWell(chains: Int, samples: SampleStorage = .none, trace: Int = 0, observation: ObservationPlan,
-                    seed: UInt64 = 5) -> Simulator<DoubleWell, NoNoise, SGLD> {
+                    seed: UInt64 = 5) -> Simulator {
         Simulator(objective: DoubleWell(barrier: 1, tilt: 0.3, curvatures: [2]), noise: NoNoise(dimension: 2),
-                  optimizer: SGLD(temperature: 0.6, weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+                  optimizer: SGLD(temperature: 0.6),
                   schedule: ConstantSchedule(baseLR: 0.05), clip: .none, normals: NormalStream(generator: Philox4x32(seed: seed)),
                   plan: plan(chains: chains, samples: samples, trace: trace, observation: observation, initial: .point([1, 0])))
     }
 
     func sgd(chains: Int, samples: SampleStorage = .none, trace: Int = 0, observation: ObservationPlan,
-             bound: Double = 1e12) -> Simulator<Quadratic, GaussianNoise, SGD> {
+             bound: Double = 1e12) -> Simulator {
         Simulator(objective: Quadratic(hessian: [2, 0.5, 0.5, 1], minimum: [3, -1]),
                   noise: GaussianNoise(choleskyFactor: [1, 0, 0.3, 0.8], dimension: 2),
-                  optimizer: SGD(momentum: 0.3, weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+                  optimizer: SGD(momentum: 0.3),
                   schedule: ConstantSchedule(baseLR: 0.2), clip: .none, normals: NormalStream(generator: Philox4x32(seed: 3)),
                   plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: Self.steps, burnIn: Self.burnIn, thin: Self.thin),
                                        initial: .gaussian(mean: [0, 0], std: [1, 1]), divergenceBound: bound,

@@ -7,12 +7,12 @@ import XCTest
 /// (so the failure is the mistake's, not the variant's).
 final class OptimizerMutationTests: XCTestCase {
     /// The FORMAT.md trajectory error of `optimizer` on the case `name`, with the case's schedule and clipping.
-    private func trajectoryError<P: Optimizer>(_ optimizer: P, on name: String) throws -> Double {
+    private func trajectoryError<P: LiteralOptimizer>(_ optimizer: P, on name: String) throws -> Double {
         let reference = try ReferenceCase(name: name)
-        return reference.errors(of: reference.replay(optimizer, schedule: try reference.makeSchedule())).trajectory
+        return reference.errors(of: reference.replay(optimizer, decay: nil, schedule: try reference.makeSchedule())).trajectory
     }
 
-    private func assertCaught<P: Optimizer>(
+    private func assertCaught<P: LiteralOptimizer>(
         control: P, mutant: P, on name: String, file: StaticString = #filePath, line: UInt = #line
     ) throws {
         let good = try trajectoryError(control, on: name), bad = try trajectoryError(mutant, on: name)
@@ -90,17 +90,37 @@ final class OptimizerMutationTests: XCTestCase {
 // Test-only variants. Hyper-parameters the mutated cases do not vary are fixed to the cases'
 // values; the variants only handle what those cases use (uniform decay, no momentum …).
 
-private struct MutantAdam: Optimizer {
+/// A rule written literally, as the reference's formulas read: its own offsets into the
+/// state block (vector v of coordinate k at (v·d + k)·stride + c) and its weight decay inline.
+private protocol LiteralOptimizer: Optimizer {
+    var literalVectors: Int { get }
+    func initialValue(vector: Int) -> Double
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int)
+}
+
+extension LiteralOptimizer {
+    func initialValue(vector: Int) -> Double { 0 }
+
+    var state: [StateVector] { (0..<literalVectors).map { StateVector(index: $0, initialValue: initialValue(vector: $0)) } }
+
+    func update(_ tile: OptimizerTile) {
+        literalUpdate(tile.x, gradient: tile.g, state: tile.state, stride: tile.stride, count: tile.count, dimension: tile.dimension,
+                      lr: tile.lr, step: tile.step)
+    }
+}
+
+private struct MutantAdam: LiteralOptimizer {
     enum Mutation { case none, epsInsideSqrt, decayAfterStep, decayWithLR(Double), maxOfCorrectedV }
     var beta1 = 0.9, beta2 = 0.999, eps = 1e-8
     var lambda: Double
     var decoupled = false, amsgrad = false
     var mutation = Mutation.none
 
-    var stateVectors: Int { 3 }
+    var literalVectors: Int { 3 }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         let bc1 = 1 - _pow(beta1, Double(step)), bc2 = 1 - _pow(beta2, Double(step))
         var decayLR = lr
         if case .decayWithLR(let base) = mutation { decayLR = base }
@@ -136,21 +156,21 @@ private struct MutantAdam: Optimizer {
     }
 }
 
-private struct MutantRAdam: Optimizer {
+private struct MutantRAdam: LiteralOptimizer {
     enum Mutation { case none, epsOnCorrectedV, nonStrictThreshold, threshold4 }
     var beta1 = 0.9, beta2 = 0.999, eps = 1e-8
     var lambda = 0.0
     var mutation = Mutation.none
 
-    var stateVectors: Int { 2 }
+    var literalVectors: Int { 2 }
 
     static func rho(beta2: Double, t: Int) -> Double {
         let rhoInfinity = 2 / (1 - beta2) - 1
         return rhoInfinity - 2 * Double(t) * _pow(beta2, Double(t)) / (1 - _pow(beta2, Double(t)))
     }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         let bc1 = 1 - _pow(beta1, Double(step)), bc2 = 1 - _pow(beta2, Double(step))
         let rhoInfinity = 2 / (1 - beta2) - 1, rho = Self.rho(beta2: beta2, t: step)
         let rectified: Bool
@@ -179,19 +199,17 @@ private struct MutantRAdam: Optimizer {
     }
 }
 
-private struct MutantNAdam: Optimizer {
+private struct MutantNAdam: LiteralOptimizer {
     enum Mutation { case none, float32Product, constantMu }
     var beta1 = 0.9, beta2 = 0.999, eps = 1e-8, psi = 4e-3
     var mutation = Mutation.none
 
-    var stateVectors: Int { 3 }
+    var literalVectors: Int { 3 }
 
-    func initializeState(_ state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension d: Int) {
-        for i in 0..<(3 * d * stride) { state[i] = i >= 2 * d * stride ? 1 : 0 }
-    }
+    func initialValue(vector: Int) -> Double { vector == 2 ? 1 : 0 }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         let t = Double(step), bc2 = 1 - _pow(beta2, t)
         var mu = beta1 * (1 - 0.5 * _pow(0.96, t * psi)), muNext = beta1 * (1 - 0.5 * _pow(0.96, (t + 1) * psi))
         if case .constantMu = mutation { (mu, muNext) = (beta1, beta1) }
@@ -213,14 +231,14 @@ private struct MutantNAdam: Optimizer {
     }
 }
 
-private struct MutantRMSprop: Optimizer {
+private struct MutantRMSprop: LiteralOptimizer {
     var alpha = 0.99, eps = 1e-8
     var epsInsideSqrt = false
 
-    var stateVectors: Int { 1 }
+    var literalVectors: Int { 1 }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         for k in 0..<d {
             for c in 0..<count {
                 let i = k * stride + c
@@ -231,18 +249,16 @@ private struct MutantRMSprop: Optimizer {
     }
 }
 
-private struct MutantAdagrad: Optimizer {
+private struct MutantAdagrad: LiteralOptimizer {
     var lrDecay = 0.01, lambda = 0.01, initial = 0.1, eps = 1e-6
     var epsInsideSqrt = false
 
-    var stateVectors: Int { 1 }
+    var literalVectors: Int { 1 }
 
-    func initializeState(_ state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension d: Int) {
-        for i in 0..<(d * stride) { state[i] = initial }
-    }
+    func initialValue(vector: Int) -> Double { initial }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         let clr = lr / (1 + Double(step - 1) * lrDecay)
         for k in 0..<d {
             for c in 0..<count {
@@ -255,14 +271,14 @@ private struct MutantAdagrad: Optimizer {
     }
 }
 
-private struct MutantAdamax: Optimizer {
+private struct MutantAdamax: LiteralOptimizer {
     var beta1 = 0.9, beta2 = 0.999, eps = 1e-6, lambda = 0.05
     var epsOutsideMax = false
 
-    var stateVectors: Int { 2 }
+    var literalVectors: Int { 2 }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         let bc1 = 1 - _pow(beta1, Double(step))
         for k in 0..<d {
             for c in 0..<count {
@@ -281,14 +297,14 @@ private struct MutantAdamax: Optimizer {
     }
 }
 
-private struct MutantLion: Optimizer {
+private struct MutantLion: LiteralOptimizer {
     var beta1 = 0.9, beta2 = 0.99, lambda = 0.1
     var signOfUpdatedMomentum = false
 
-    var stateVectors: Int { 1 }
+    var literalVectors: Int { 1 }
 
-    func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                stride: Int, count: Int, dimension d: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
+    func literalUpdate(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
+                       stride: Int, count: Int, dimension d: Int, lr: Double, step: Int) {
         for k in 0..<d {
             for c in 0..<count {
                 let i = k * stride + c

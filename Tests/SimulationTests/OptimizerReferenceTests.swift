@@ -14,7 +14,7 @@ final class OptimizerReferenceTests: XCTestCase {
         var worstByOptimizer: [String: Double] = [:], worstByScheduleLR: [String: Double] = [:]
         var worstGrad = 0.0
         for reference in cases {
-            let optimizer: any Optimizer, schedule: any Schedule
+            let optimizer: (rule: any Optimizer, decay: WeightDecay?), schedule: any Schedule
             do {
                 optimizer = try reference.makeOptimizer()
                 schedule = try reference.makeSchedule()
@@ -22,7 +22,7 @@ final class OptimizerReferenceTests: XCTestCase {
                 XCTFail("unmapped case: \(error)")
                 continue
             }
-            let e = reference.errors(of: reference.replay(optimizer, schedule: schedule))
+            let e = reference.errors(of: reference.replay(optimizer.rule, decay: optimizer.decay, schedule: schedule))
             XCTAssertLessThanOrEqual(e.trajectory, Self.tolerance, "\(reference.name): trajectory")
             XCTAssertLessThanOrEqual(e.grad, Self.tolerance, "\(reference.name): grad")
             XCTAssertLessThanOrEqual(e.clippedGrad, Self.tolerance, "\(reference.name): clipped grad")

@@ -9,8 +9,8 @@ extension ReferenceCase {
         let description: String
     }
 
-    /// The optimizer the case was recorded with.
-    func makeOptimizer() throws -> any Optimizer {
+    /// The optimizer the case was recorded with: its rule and weight decay.
+    func makeOptimizer() throws -> (rule: any Optimizer, decay: WeightDecay?) {
         let lr = try Self.number(optimizer, "lr", in: name)
         guard lr == (try Self.number(schedule, "base_lr", in: "schedule")) else {
             throw Unmapped(description: "\(name): optimizer lr \(lr) differs from the schedule's base_lr")
@@ -19,10 +19,11 @@ extension ReferenceCase {
     }
 
     /// The optimizer described by a case's `optimizer` object, with weight decay for `dimension` coordinates.
-    static func optimizer(from o: [String: Any], dimension: Int) throws -> any Optimizer {
+    static func optimizer(from o: [String: Any], dimension: Int) throws -> (rule: any Optimizer, decay: WeightDecay?) {
         let name = o["name"] as? String ?? "<no name>"
-        func decay() throws -> WeightDecay {
-            WeightDecay(uniform: try number(o, "weight_decay", in: name), dimension: dimension)
+        func decay(decoupled: Bool = false) throws -> WeightDecay {
+            WeightDecay([Double](repeating: try number(o, "weight_decay", in: name), count: dimension),
+                        coupling: decoupled ? .decoupled : .coupled)
         }
         func betas() throws -> (Double, Double) {
             guard let pair = o["betas"] as? [Any], pair.count == 2 else { throw Unmapped(description: "\(name): betas") }
@@ -33,41 +34,39 @@ extension ReferenceCase {
         switch name {
         case "SGD":
             try expectKeys(o, common.union(["momentum", "dampening", "weight_decay", "nesterov"]), in: name)
-            return SGD(momentum: try number(o, "momentum", in: name), dampening: try number(o, "dampening", in: name),
-                       nesterov: try flag(o, "nesterov", in: name), weightDecay: try decay())
+            return (SGD(momentum: try number(o, "momentum", in: name), dampening: try number(o, "dampening", in: name),
+                        nesterov: try flag(o, "nesterov", in: name)), try decay())
         case "Adam", "AdamW":
             try expectKeys(o, common.union(["betas", "eps", "weight_decay", "amsgrad", "decoupled_weight_decay"]), in: name)
             let decoupled = try flag(o, "decoupled_weight_decay", in: name)
             // torch.optim.AdamW is Adam with decoupled_weight_decay = True; AdamW cannot turn it off.
             if name == "AdamW", !decoupled { throw Unmapped(description: "\(name): AdamW without decoupled decay") }
             let (b1, b2) = try betas()
-            return Adam(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name), weightDecay: try decay(),
-                        decoupled: decoupled, amsgrad: try flag(o, "amsgrad", in: name))
+            return (Adam(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name), amsgrad: try flag(o, "amsgrad", in: name)),
+                    try decay(decoupled: decoupled))
         case "RMSprop":
             try expectKeys(o, common.union(["alpha", "eps", "weight_decay", "momentum", "centered"]), in: name)
-            return RMSprop(alpha: try number(o, "alpha", in: name), eps: try number(o, "eps", in: name),
-                           weightDecay: try decay(), momentum: try number(o, "momentum", in: name),
-                           centered: try flag(o, "centered", in: name))
+            return (RMSprop(alpha: try number(o, "alpha", in: name), eps: try number(o, "eps", in: name),
+                            momentum: try number(o, "momentum", in: name), centered: try flag(o, "centered", in: name)), try decay())
         case "Adagrad":
             try expectKeys(o, common.union(["lr_decay", "weight_decay", "initial_accumulator_value", "eps"]), in: name)
-            return Adagrad(lrDecay: try number(o, "lr_decay", in: name), weightDecay: try decay(),
-                           initialAccumulatorValue: try number(o, "initial_accumulator_value", in: name),
-                           eps: try number(o, "eps", in: name))
+            return (Adagrad(lrDecay: try number(o, "lr_decay", in: name),
+                            initialAccumulatorValue: try number(o, "initial_accumulator_value", in: name),
+                            eps: try number(o, "eps", in: name)), try decay())
         case "Adamax":
             try expectKeys(o, common.union(["betas", "eps", "weight_decay"]), in: name)
             let (b1, b2) = try betas()
-            return Adamax(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name), weightDecay: try decay())
+            return (Adamax(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name)), try decay())
         case "NAdam":
             try expectKeys(o, common.union(["betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay"]), in: name)
             let (b1, b2) = try betas()
-            return NAdam(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name), weightDecay: try decay(),
-                         momentumDecay: try number(o, "momentum_decay", in: name),
-                         decoupledWeightDecay: try flag(o, "decoupled_weight_decay", in: name))
+            return (NAdam(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name), momentumDecay: try number(o, "momentum_decay", in: name)),
+                    try decay(decoupled: try flag(o, "decoupled_weight_decay", in: name)))
         case "RAdam":
             try expectKeys(o, common.union(["betas", "eps", "weight_decay", "decoupled_weight_decay"]), in: name)
             let (b1, b2) = try betas()
-            return RAdam(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name), weightDecay: try decay(),
-                         decoupledWeightDecay: try flag(o, "decoupled_weight_decay", in: name))
+            return (RAdam(beta1: b1, beta2: b2, eps: try number(o, "eps", in: name)),
+                    try decay(decoupled: try flag(o, "decoupled_weight_decay", in: name)))
         case "Lion":
             try expectKeys(o, common.union(["betas", "weight_decay", "decoupled_weight_decay"]), in: name)
             // optax.lion's decay is always decoupled (scaled by lr); the flag only documents it.
@@ -75,13 +74,13 @@ extension ReferenceCase {
                 throw Unmapped(description: "\(name): Lion with coupled decay")
             }
             let (b1, b2) = try betas()
-            return Lion(beta1: b1, beta2: b2, weightDecay: try decay())
+            return (Lion(beta1: b1, beta2: b2), try decay(decoupled: true))
         case "SignSGD", "sign_sgd":
             try expectKeys(o, common, in: name)
-            return SignSGD()
+            return (SignSGD(), nil)
         case "Signum", "signum":
             try expectKeys(o, common.union(["beta"]), in: name)
-            return Signum(beta: try number(o, "beta", in: name))
+            return (Signum(beta: try number(o, "beta", in: name)), nil)
         default:
             throw Unmapped(description: "no optimizer for \(name)")
         }

@@ -77,7 +77,7 @@ struct ReferenceCase {
     }
 
     /// Replays the case with our optimizer, schedule and clipping, one chain (stride 1).
-    func replay<P: Optimizer>(_ optimizer: P, schedule: any Schedule) -> Replay {
+    func replay(_ optimizer: any Optimizer, decay: WeightDecay?, schedule: any Schedule) -> Replay {
         let d = dimension
         var x = x0
         var state = [Double](repeating: 0, count: Swift.max(1, d * optimizer.stateVectors))
@@ -102,8 +102,10 @@ struct ReferenceCase {
             x.withUnsafeMutableBufferPointer { xp in
                 g.withUnsafeMutableBufferPointer { gp in
                     state.withUnsafeMutableBufferPointer { sp in
-                        optimizer.update(xp.baseAddress!, gradient: gp.baseAddress!, state: sp.baseAddress!, stride: 1, count: 1,
-                                         dimension: d, lr: rate, step: t, normals: normals, firstChain: 0)
+                        let tile = OptimizerTile(x: xp.baseAddress!, g: gp.baseAddress!, state: sp.baseAddress!, stride: 1, count: 1,
+                                                 dimension: d, firstChain: 0, step: t, lr: rate, normals: normals)
+                        decay?.apply(tile)
+                        optimizer.update(tile)
                     }
                 }
             }

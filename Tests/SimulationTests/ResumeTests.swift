@@ -35,9 +35,9 @@ final class ResumeTests: XCTestCase {
     /// SGD with momentum on a tilted double well with Gaussian noise and a tight divergence
     /// bound (some chains diverge in burn-in, some while recorded), with every observation,
     /// stored samples and traces.
-    func simulator(chains: Int = 1500) -> Simulator<DoubleWell, DiagonalGaussianNoise, SGD> {
+    func simulator(chains: Int = 1500) -> Simulator {
         Simulator(objective: DoubleWell(barrier: 1, tilt: 0.2, curvatures: [1.5]), noise: DiagonalGaussianNoise(std: [2.5, 1]),
-                  optimizer: SGD(momentum: 0.5, weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+                  optimizer: SGD(momentum: 0.5),
                   schedule: ConstantSchedule(baseLR: 0.08), clip: .none, normals: NormalStream(generator: Philox4x32(seed: 21)),
                   plan: SimulationPlan(
                     chains: chains, recording: RecordingPlan(steps: 200, burnIn: 60, thin: 1),

@@ -12,9 +12,9 @@ final class SGDReferenceTests: XCTestCase {
         for reference in cases {
             let o = reference.optimizer
             let sgd = SGD(momentum: o["momentum"] as! Double, dampening: o["dampening"] as! Double,
-                          nesterov: o["nesterov"] as! Bool,
-                          weightDecay: WeightDecay(uniform: o["weight_decay"] as! Double, dimension: reference.dimension))
-            let replay = reference.replay(sgd, schedule: ConstantSchedule(baseLR: reference.schedule["base_lr"] as! Double))
+                          nesterov: o["nesterov"] as! Bool)
+            let decay = WeightDecay.coupled([Double](repeating: o["weight_decay"] as! Double, count: reference.dimension))
+            let replay = reference.replay(sgd, decay: decay, schedule: ConstantSchedule(baseLR: reference.schedule["base_lr"] as! Double))
             XCTAssertLessThanOrEqual(ReferenceCase.error(replay.grad, reference.grad), 1e-10, "\(reference.name): grad")
             if let clipped = reference.clippedGrad {
                 XCTAssertLessThanOrEqual(ReferenceCase.error(replay.clippedGrad, clipped), 1e-10, "\(reference.name): clipped grad")
@@ -30,19 +30,18 @@ final class SGDReferenceTests: XCTestCase {
     func testDampeningOnTheFirstStepWouldBeCaught() throws {
         let reference = try ReferenceCase(name: "sgd_momentum_dampening")
         let o = reference.optimizer
-        let sgd = SGD(momentum: o["momentum"] as! Double, dampening: o["dampening"] as! Double, nesterov: false,
-                      weightDecay: WeightDecay(uniform: 0, dimension: reference.dimension))
+        let sgd = SGD(momentum: o["momentum"] as! Double, dampening: o["dampening"] as! Double, nesterov: false)
         // Starting the replay at t = 2 applies dampening to the first gradient.
-        struct Shifted<P: Optimizer>: Optimizer {
-            let inner: P
-            var stateVectors: Int { inner.stateVectors }
-            func update(_ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, state: UnsafeMutablePointer<Double>,
-                        stride: Int, count: Int, dimension: Int, lr: Double, step: Int, normals: NormalSource, firstChain: Int) {
-                inner.update(x, gradient: g, state: state, stride: stride, count: count, dimension: dimension, lr: lr,
-                             step: step + 1, normals: normals, firstChain: firstChain)
+        struct Shifted: Optimizer {
+            let inner: any Optimizer
+            var state: [StateVector] { inner.state }
+            func update(_ tile: OptimizerTile) {
+                inner.update(OptimizerTile(x: tile.x, g: tile.g, state: tile.state, stride: tile.stride, count: tile.count,
+                                           dimension: tile.dimension, firstChain: tile.firstChain, step: tile.step + 1, lr: tile.lr,
+                                           normals: tile.normals))
             }
         }
-        let wrong = reference.replay(Shifted(inner: sgd), schedule: ConstantSchedule(baseLR: reference.schedule["base_lr"] as! Double))
+        let wrong = reference.replay(Shifted(inner: sgd), decay: nil, schedule: ConstantSchedule(baseLR: reference.schedule["base_lr"] as! Double))
         XCTAssertGreaterThan(ReferenceCase.error(wrong.trajectory, reference.trajectory), 1e-8)
     }
 }

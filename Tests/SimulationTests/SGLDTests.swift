@@ -9,10 +9,10 @@ final class SGLDTests: XCTestCase {
     /// `.optimizerNoise` stream at this step, exactly — as `NormalSource.draws` defines it,
     /// whatever the tiling; the gradient-noise stream is a different one.
     func testStepIsTheGradientStepPlusScaledOptimizerNoise() {
-        let decay = WeightDecay([0.1, 0, 0.3])
-        let sgld = SGLD(temperature: 0.7, weightDecay: decay)
+        let decay = WeightDecay.coupled([0.1, 0, 0.3])
+        let sgld = SGLD(temperature: 0.7)
         let lr = 0.03, t = 7, firstChain = 9
-        var tile = OptimizerTile(sgld, dimension: 3, stride: 6, count: 4, firstChain: firstChain) { chain, k in Double(chain) - Double(k) }
+        var tile = OptimizerHarness(sgld, decay: decay, dimension: 3, stride: 6, count: 4, firstChain: firstChain) { chain, k in Double(chain) - Double(k) }
         let before = tile
         let gradient = testGradient(normals: normals, t: t)
         tile.step(sgld, t: t, lr: lr, normals: normals, gradient: gradient)
@@ -36,9 +36,9 @@ final class SGLDTests: XCTestCase {
     /// 1/√n (mean, correlations) or √(2/n) (variance); 5 standard errors are allowed.
     func testNoiseIsIndependentAcrossChainsStepsAndCoordinates() {
         let chains = 4000, d = 4, steps = 3, lr = 0.01, temperature = 2.0
-        let sgld = SGLD(temperature: temperature, weightDecay: WeightDecay(uniform: 0, dimension: d))
+        let sgld = SGLD(temperature: temperature)
         let scale = (2 * lr * temperature).squareRoot()
-        var tile = OptimizerTile(sgld, dimension: d, stride: chains, count: chains, firstChain: 0) { _, _ in 0 }
+        var tile = OptimizerHarness(sgld, dimension: d, stride: chains, count: chains, firstChain: 0) { _, _ in 0 }
         // xi[t][k][c]
         var xi = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: chains), count: d), count: steps)
         for t in 0..<steps {
@@ -82,12 +82,12 @@ final class SGLDTests: XCTestCase {
     /// give every chain the same trajectory, bit for bit: the noise is addressed by the chain,
     /// never by the slot.
     func testSeveralTilesGiveTheSameTrajectoriesAsOne() {
-        let decay = WeightDecay([0.05, 0.2, 0])
-        let sgld = SGLD(temperature: 1, weightDecay: decay)
+        let decay = WeightDecay.coupled([0.05, 0.2, 0])
+        let sgld = SGLD(temperature: 1)
         func run(_ tiling: [(chains: Range<Int>, stride: Int)]) -> [[Double]] {
             var out: [[Double]] = []
             for (chains, stride) in tiling {
-                var tile = OptimizerTile(sgld, dimension: 3, stride: stride, count: chains.count, firstChain: chains.lowerBound) { _, k in
+                var tile = OptimizerHarness(sgld, decay: decay, dimension: 3, stride: stride, count: chains.count, firstChain: chains.lowerBound) { _, k in
                     Double(k)
                 }
                 for t in 1...25 { tile.step(sgld, t: t, lr: 0.05, normals: normals, gradient: testGradient(normals: normals, t: t)) }
@@ -105,10 +105,10 @@ final class SGLDTests: XCTestCase {
 
     /// T = 0 is SGD with the same coupled decay, bit for bit.
     func testZeroTemperatureIsSGD() {
-        let decay = WeightDecay([0.05, 0.2, 0])
-        let sgld = SGLD(temperature: 0, weightDecay: decay), sgd = SGD(weightDecay: decay)
-        var a = OptimizerTile(sgld, dimension: 3, stride: 4, count: 3, firstChain: 0) { c, k in Double(c + k) }
-        var b = OptimizerTile(sgd, dimension: 3, stride: 4, count: 3, firstChain: 0) { c, k in Double(c + k) }
+        let decay = WeightDecay.coupled([0.05, 0.2, 0])
+        let sgld = SGLD(temperature: 0), sgd = SGD()
+        var a = OptimizerHarness(sgld, decay: decay, dimension: 3, stride: 4, count: 3, firstChain: 0) { c, k in Double(c + k) }
+        var b = OptimizerHarness(sgd, decay: decay, dimension: 3, stride: 4, count: 3, firstChain: 0) { c, k in Double(c + k) }
         for t in 1...10 {
             a.step(sgld, t: t, lr: 0.1, normals: normals, gradient: testGradient(normals: normals, t: t))
             b.step(sgd, t: t, lr: 0.1, normals: normals, gradient: testGradient(normals: normals, t: t))
@@ -121,8 +121,8 @@ final class SGLDTests: XCTestCase {
     /// of n independent chains has standard error σ²·√(2/n); 5 of them are allowed.
     func testStationaryVarianceMatchesTheDiscreteLangevinChain() {
         let chains = 4000, h = 1.0, lr = 0.1, temperature = 0.5
-        let sgld = SGLD(temperature: temperature, weightDecay: WeightDecay([0]))
-        var tile = OptimizerTile(sgld, dimension: 1, stride: chains, count: chains, firstChain: 0) { _, _ in 0 }
+        let sgld = SGLD(temperature: temperature)
+        var tile = OptimizerHarness(sgld, dimension: 1, stride: chains, count: chains, firstChain: 0) { _, _ in 0 }
         // (1 − lr·h)^(2·300) = 0.81^300 ≈ 3e-28: the start is forgotten.
         for t in 1...300 { tile.step(sgld, t: t, lr: lr, normals: normals) { _, _, x in h * x[0] } }
         let n = Double(chains)

@@ -3,11 +3,11 @@ import XCTest
 
 final class SimulatorTests: XCTestCase {
     func simulator(chains: Int = 3000, lr: Double = 0.1, bound: Double = 1e12, samples: SampleStorage = .final,
-                   initial: InitialDistribution = .point([0, 0])) -> Simulator<Quadratic, GaussianNoise, SGD> {
+                   initial: InitialDistribution = .point([0, 0])) -> Simulator {
         Simulator(
             objective: Quadratic(hessian: [2, 0.5, 0.5, 1], minimum: [1, -1]),
             noise: GaussianNoise(choleskyFactor: [1, 0, 0.3, 0.8], dimension: 2),
-            optimizer: SGD(momentum: 0.5, weightDecay: WeightDecay([0.01, 0])),
+            optimizer: SGD(momentum: 0.5), weightDecay: .coupled([0.01, 0]),
             schedule: ConstantSchedule(baseLR: lr), clip: .none,
             normals: NormalStream(generator: Philox4x32(seed: 11)),
             plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: 300, burnIn: 100, thin: 2), initial: initial,

@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Simulation
 import Yams
 
 // The deterministic input generator of the fuzz tests (issue 6, "Every input answered").
@@ -510,8 +511,9 @@ struct ConfigMutator {
                    "type", "histogram", "bins", "range", "pairs", "samples", "trace_chains", "at", "mean", "std", "covariance"]
         var all = Set(top)
         for section in Catalogue.Section.allCases {
-            for entry in Catalogue.entries(section) { all.formUnion(entry.parameterNames) }
+            for entry in Catalogue.standard.listings(section) { all.formUnion(entry.parameters.map(\.name)) }
         }
+        all.formUnion(OptimizerEntry.commonParameters.map(\.name))
         all.formUnion(["max_norm", "norm_type", "max_value", "stage", "schedules", "milestones"])
         return all.sorted()
     }()

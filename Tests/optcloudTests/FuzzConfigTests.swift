@@ -203,7 +203,7 @@ enum FuzzOracle {
             check(h.count == d * d, "a d×d Hessian")
             check(h.allSatisfy(\.isFinite), "\(finiteObjective) Hessian")
         }
-        if let c = config.noise.covariance(dimension: d) { check(c.count == d * d, "d×d noise covariance") }
+        if let c = config.noise.covariance { check(c.count == d * d, "d×d noise covariance") }
         check(config.histogram.pairs.allSatisfy { (0..<d).contains($0.x) && (0..<d).contains($0.y) && $0.x != $0.y }, "pairs in range")
         check(config.traceChains >= 0 && config.traceChains <= config.chains, "0 ≤ trace_chains ≤ chains")
         return violations

@@ -25,9 +25,9 @@ public struct RunManifest: Sendable, Equatable {
         var w = BinaryWriter()
         w.bytes(Array(RunResult.version.utf8))
         w.bytes(Array(config.resolvedSimulation.rendered().utf8))
-        if case .recorded(let values, let rows, _, _) = config.noise {
-            w.int(rows)
-            w.doubles(values)
+        if let recorded = config.noise.noise as? RecordedNoise {
+            w.int(recorded.rows)
+            w.doubles(recorded.values)
         }
         return String(BinaryWriter.fnv1a(w.data), radix: 16)
     }

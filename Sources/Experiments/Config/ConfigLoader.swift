@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 import Yams
 
 /// Reads a config file, applies `--set` overrides and validates it.
@@ -29,12 +30,15 @@ public enum ConfigLoader {
         return sweepBlock(of: root) != nil
     }
 
-    public static func parse(text: String, file: String, overrides: [Override] = [], defaultName: String = "run") throws -> RunConfig {
+    /// Validates a config document; its entries are looked up in `catalogue` (a test may
+    /// extend the standard one with entries of its own).
+    public static func parse(text: String, file: String, overrides: [Override] = [], defaultName: String = "run",
+                             catalogue: Catalogue = .standard) throws -> RunConfig {
         // A sweep config read as a run config is the config without its sweep: block (the
         // command line warns that the block is ignored).
         let root = withoutSweepBlock(try compose(text, file: file))
         let (document, overridden) = try applying(overrides, to: root)
-        return try build(document, file: file, overridden: overridden, defaultName: defaultName)
+        return try build(document, file: file, overridden: overridden, defaultName: defaultName, catalogue: catalogue)
     }
 
     /// The default name of a run read from `path`: the file's base name when it is file-safe.
@@ -60,10 +64,11 @@ public enum ConfigLoader {
     }
 
     /// Validates a composed document (overrides applied) into a config.
-    static func build(_ root: Node, file: String, overridden: [String: String], defaultName: String) throws -> RunConfig {
+    static func build(_ root: Node, file: String, overridden: [String: String], defaultName: String,
+                      catalogue: Catalogue = .standard) throws -> RunConfig {
         let directory = URL(fileURLWithPath: file).deletingLastPathComponent().path
         return try RunConfig(ConfigNode(node: root, path: "", file: file, overridden: overridden), defaultName: defaultName,
-                             directory: directory)
+                             directory: directory, catalogue: catalogue)
     }
 
     static func components(_ dottedKey: String) -> [String] {

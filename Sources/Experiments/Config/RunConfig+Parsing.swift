@@ -9,25 +9,9 @@ extension RunConfig {
         "divergence_bound", "checkpoint_every", "checkpoint_seconds", "common_random_numbers",
         "optimizers", "statistics", "output",
     ]
-    static let objectiveTypes = [
-        "quadratic", "rosenbrock", "rastrigin", "styblinski-tang", "double-well", "gaussian-mixture",
-        "linear-network", "expression", "linear-regression", "logistic-regression",
-    ]
-    static let implementedObjectives = Catalogue.objectives.map(\.name)
-    static let noiseTypes = ["none", "gaussian", "hessian", "student-t", "alpha-stable", "minibatch", "label-noise", "recorded"]
-    static let implementedNoise = Catalogue.noise.map(\.name)
-    static let optimizerTypes = [
-        "sgd", "adam", "adamw", "rmsprop", "adagrad", "adamax", "nadam", "radam", "lion", "signsgd", "signum", "sgld",
-    ]
-    static let implementedOptimizers = Catalogue.optimizers.map(\.name)
-    static let scheduleTypes = [
-        "constant", "linear", "cosine", "cosine-warm-restarts", "step", "multistep", "exponential",
-        "inverse-sqrt", "sequential",
-    ]
-    static let implementedSchedules = Catalogue.schedules.map(\.name)
-
     /// Reads and checks a config document; `defaultName` is used when `name` is absent.
-    init(_ root: ConfigNode, defaultName: String, directory: String) throws {
+    /// Objectives, noise models, optimizers and schedules are looked up in `catalogue`.
+    init(_ root: ConfigNode, defaultName: String, directory: String, catalogue: Catalogue = .standard) throws {
         if root.isNull { throw root.error("the config is empty", expected: "a mapping with objective, noise and optimizers") }
         let top = try root.mapping(allowed: Self.topLevelKeys)
         checkpointEvery = try top["checkpoint_every"].map {
@@ -39,11 +23,15 @@ extension RunConfig {
 
         name = try top["name"].map { try Self.fileSafe($0, what: "a name") } ?? defaultName
         seed = try top["seed"]?.unsigned() ?? 0
-        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"), seed: seed,
-                                       optimizers: top["optimizers"])
+        let seed = seed, optimizerNodes = top["optimizers"]
+        let context = BuildContext(seed: seed, directory: directory, services: StandardServices()) { d in
+            try Self.firstPositiveDecay(optimizerNodes, dimension: d, catalogue: catalogue)
+        }
+        objective = try Self.objective(try top.required("objective", expected: "an objective such as {type: quadratic, ...}"),
+                                       context: context, catalogue: catalogue)
         let d = objective.dimension
         let objectiveSpec = objective
-        noise = try top["noise"].map { try Self.noise($0, objective: objectiveSpec, directory: directory) } ?? .none
+        noise = try Self.noise(top["noise"], in: root, objective: objectiveSpec, context: context, catalogue: catalogue)
         initial = try top["init"].map { try Self.initial($0, dimension: d) } ?? .point([Double](repeating: 0, count: d))
         chains = try top["chains"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
         steps = try top["steps"].map { try $0.integer("an integer in 1...4294967295") { $0 >= 1 && $0 <= Int(UInt32.max) } } ?? 1000
@@ -59,7 +47,7 @@ extension RunConfig {
         let optimizerList = try top.required("optimizers", expected: "a list of optimizers such as [{type: sgd, lr: 0.1}]")
         let items = try optimizerList.sequence()
         if items.isEmpty { throw optimizerList.error("is an empty list", expected: "at least one optimizer") }
-        optimizers = try items.map { try Self.optimizer($0, dimension: d) }
+        optimizers = try items.map { try Self.optimizer($0, dimension: d, catalogue: catalogue) }
         var seen: [String: Int] = [:]
         for (i, o) in optimizers.enumerated() {
             if let first = seen[o.label] {
@@ -82,405 +70,48 @@ extension RunConfig {
         return value
     }
 
-    /// Checks the `type` of a mapping before its other keys, so that an unimplemented type
-    /// with its own parameters is reported as such rather than as unknown keys.
-    static func checkType(_ node: ConfigNode, among all: [String], implemented: [String], what: String) throws {
-        guard let typeNode = node.peek("type"), !typeNode.isNull else { return }
-        let type = try typeNode.choice(all)
-        guard implemented.contains(type) else {
-            throw typeNode.error("\(what) '\(type)' is not implemented in this version", expected: "one of \(implemented.joined(separator: ", "))")
+    /// The catalogue entry a mapping's `type` names, checked before the mapping's other keys
+    /// (so that a misspelt type is reported as such, not as unknown keys): a name the
+    /// catalogue does not list is an error, with the nearest one suggested. `defaultType`
+    /// applies when `type` is absent (nil: it is required).
+    static func entryName(_ node: ConfigNode, _ section: Catalogue.Section, catalogue: Catalogue,
+                          defaultType: String? = nil) throws -> String {
+        let names = catalogue.names(section)
+        guard let typeNode = node.peek("type"), !typeNode.isNull else {
+            if let defaultType { return defaultType }
+            if case .mapping = node.node {
+                throw node.error("is missing key 'type'", expected: "a \(section.singular) type: one of \(names.joined(separator: ", "))")
+            }
+            throw node.error("is \(node.kind)", expected: "a mapping with a type: one of \(names.joined(separator: ", "))")
         }
+        return try typeNode.choice(names)
     }
 
-    static func type(_ map: ConfigNode.Mapping, among all: [String], implemented: [String], what: String) throws -> String {
-        let node = try map.required("type", expected: "a \(what) type: one of \(all.joined(separator: ", "))")
-        let type = try node.choice(all)
-        guard implemented.contains(type) else {
-            throw node.error("\(what) '\(type)' is not implemented in this version", expected: "one of \(implemented.joined(separator: ", "))")
-        }
-        return type
+    /// An entry's mapping, with `type` and the entry's keys allowed and nothing else, and
+    /// the reader of its parameters.
+    static func parameters(_ node: ConfigNode, _ section: Catalogue.Section, _ name: String, catalogue: Catalogue,
+                           dimension: Int?) throws -> (ConfigNode.Mapping, ParameterReader) {
+        let map = try node.mapping(allowed: ["type"] + catalogue.keys(section, name))
+        return (map, ParameterReader(map: ConfigNodeMapping(mapping: map), context: ParameterContext(dimension: dimension)))
     }
 
-    // MARK: objective
+    // MARK: objective and noise
 
-    /// - Parameter optimizers: the config's optimizer list, read when the reference point of
-    ///   separable logistic data needs an optimizer's weight decay.
-    static func objective(_ node: ConfigNode, seed: UInt64 = 0, optimizers: ConfigNode? = nil) throws -> ObjectiveSpec {
-        try checkType(node, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
-        let kind = try node.peek("type").map { try $0.choice(objectiveTypes) } ?? "quadratic"
-        if kind != "quadratic" { return try landscape(node, kind: kind, seed: seed, optimizers: optimizers) }
-        let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, "quadratic")!.parameterNames)
-        _ = try type(map, among: objectiveTypes, implemented: implementedObjectives, what: "objective")
-        let forms = ["hessian", "diagonal", "eigenvalues"].filter { map.has($0) }
-        guard forms.count == 1 else {
-            throw node.error(forms.isEmpty ? "gives no Hessian" : "gives the Hessian twice (\(forms.joined(separator: ", ")))",
-                             expected: "exactly one of hessian, diagonal or eigenvalues")
-        }
-        if map.has("rotation_seed"), !map.has("eigenvalues") {
-            throw map["rotation_seed"]!.error("only applies with eigenvalues", expected: "eigenvalues: [...] beside rotation_seed")
-        }
-        var hessian: [Double]
-        let form: ObjectiveSpec.QuadraticForm
-        let d: Int
-        if let h = map["hessian"] {
-            hessian = try h.squareMatrix(size: nil)
-            d = Int(Double(hessian.count).squareRoot())
-            let scale = hessian.map(Swift.abs).max() ?? 0
-            for i in 0..<d {
-                for j in 0..<i where Swift.abs(hessian[i * d + j] - hessian[j * d + i]) > 1e-12 * Swift.max(scale, 1e-300) {
-                    throw h.error("is not symmetric: entry [\(i)][\(j)] = \(hessian[i * d + j]) but [\(j)][\(i)] = \(hessian[j * d + i])",
-                                  expected: "a symmetric matrix")
-                }
-            }
-            // Exactly symmetric from here on.
-            for i in 0..<d { for j in 0..<i { hessian[j * d + i] = hessian[i * d + j] } }
-            form = .hessian
-        } else if let diag = map["diagonal"] {
-            let values = try diag.vector()
-            guard values.count <= 1000 else { throw node.error("has dimension \(values.count)", expected: "at most 1000 coordinates") }
-            d = values.count
-            hessian = [Double](repeating: 0, count: d * d)
-            for k in 0..<d { hessian[k * d + k] = values[k] }
-            form = .diagonal
-        } else {
-            let node = map["eigenvalues"]!
-            let values = try node.vector()
-            guard values.count <= 1000 else { throw node.error("has dimension \(values.count)", expected: "at most 1000 coordinates") }
-            d = values.count
-            let rotationSeed = try map["rotation_seed"]?.unsigned() ?? 0
-            hessian = try rotatedHessian(eigenvalues: values, seed: rotationSeed)
-            form = .eigenvalues(values, rotationSeed: rotationSeed)
-        }
-        guard d <= 1000 else { throw node.error("has dimension \(d)", expected: "at most 1000 coordinates") }
-        let eigen: [Double]
-        do { eigen = try LinearAlgebra.symmetricEigen(hessian, n: d).values } catch {
-            throw node.error("the Hessian's eigenvalues could not be computed (\(error))")
-        }
-        let largest = eigen.map(Swift.abs).max() ?? 0
-        if let smallest = eigen.first, smallest < -1e-12 * Swift.max(largest, 1e-300) {
-            let key = map["hessian"] ?? map["diagonal"] ?? map["eigenvalues"]!
-            throw key.error("has a negative eigenvalue \(smallest): the quadratic has no minimum",
-                            expected: "a positive semi-definite Hessian")
-        }
-        let minimum = try map["minimum"]?.vector(count: d) ?? [Double](repeating: 0, count: d)
-        return .quadratic(hessian: hessian, minimum: minimum, form: form)
+    static func objective(_ node: ConfigNode, context: BuildContext, catalogue: Catalogue = .standard) throws -> ObjectiveSpec {
+        let name = try entryName(node, .objectives, catalogue: catalogue)
+        guard let entry = catalogue.objective(name) else { throw node.error("objective '\(name)' is not in the catalogue") }
+        var (_, reader) = try parameters(node, .objectives, name, catalogue: catalogue, dimension: nil)
+        return try entry.build(&reader, context: context)
     }
 
-    /// A non-quadratic landscape with its parameters checked.
-    static func landscape(_ node: ConfigNode, kind: String, seed: UInt64, optimizers: ConfigNode?) throws -> ObjectiveSpec {
-        let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.objectives, kind)!.parameterNames)
-        var resolved: [(String, JSONValue)] = []
-        func integer(_ key: String, _ defaultValue: Int?, _ expected: String, _ valid: (Int) -> Bool) throws -> Int {
-            let value: Int
-            if let node = map[key] { value = try node.integer(expected, valid) } else {
-                guard let defaultValue else { throw map.owner.error("is missing key '\(key)'", expected: expected) }
-                value = defaultValue
-            }
-            resolved.append((key, .integer(value)))
-            return value
-        }
-        func number(_ key: String, _ defaultValue: Double, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
-            let value = try map[key]?.finite(expected, valid) ?? defaultValue
-            resolved.append((key, .number(value)))
-            return value
-        }
-        // The data parameters shared by linear and logistic regression.
-        func dataShape(streamAllowed: Bool, maximumCount: Int) throws -> DataShape {
-            let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
-            var count: Int? = 1000
-            if let nNode = map["n"] {
-                if (try? nNode.string()) == "stream" {
-                    guard streamAllowed else {
-                        throw nNode.error("stream is not supported for \(kind): its population loss has no closed form",
-                                          expected: "a number of examples in 1...\(maximumCount)")
-                    }
-                    count = nil
-                } else {
-                    count = try nNode.integer("an integer in 1...\(maximumCount)" + (streamAllowed ? ", or stream" : "")) {
-                        (1...maximumCount).contains($0)
-                    }
-                }
-            }
-            resolved.append(("n", count.map { .integer($0) } ?? .string("stream")))
-            if let count, count * d > 50_000_000 {
-                throw (map["n"] ?? map["dim"] ?? map.owner).error("would hold \(count)·\(d) features",
-                                                                  expected: streamAllowed ? "n·dim ≤ 5e7, or n: stream" : "n·dim ≤ 5e7")
-            }
-            let weights = try map["weights"]?.vector(count: d)
-            if map.has("feature_scales"), map.has("condition_number") {
-                throw map["condition_number"]!.error("is given beside feature_scales", expected: "only one of them")
-            }
-            var scales = try map["feature_scales"]?.scalarOrVector(count: d, expected: "a feature scale > 0") { $0 > 0 }
-                ?? [Double](repeating: 1, count: d)
-            if let kappa = try map["condition_number"]?.finite("a condition number ≥ 1") { $0 >= 1 } {
-                // Variances log-spaced from 1 down to 1/κ.
-                scales = (0..<d).map { k in d == 1 ? 1 : pow(kappa, -0.5 * Double(k) / Double(d - 1)) }
-                resolved.append(("condition_number", .number(kappa)))
-            }
-            resolved.append(("feature_scales", .numbers(scales)))
-            let dataSeed = try map["data_seed"]?.unsigned() ?? seed
-            return DataShape(dimension: d, count: count, weights: weights, scales: scales, seed: dataSeed)
-        }
-        let landscape: ObjectiveSpec.Landscape
-        switch kind {
-        case "rosenbrock":
-            let d = try integer("dim", 2, "an integer in 2...1000") { (2...1000).contains($0) }
-            // Bounded so that x* (a² for d = 2) and f near it (b·x⁴) stay finite.
-            landscape = .rosenbrock(Rosenbrock(dimension: d, a: try number("a", 1, "a number with |a| ≤ 1e6") { Swift.abs($0) <= 1e6 },
-                                               b: try number("b", 100, "b in (0, 1e10]") { $0 > 0 && $0 <= 1e10 }))
-        case "rastrigin":
-            let d = try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }
-            landscape = .rastrigin(Rastrigin(dimension: d, amplitude: try number("amplitude", 10, "an amplitude ≥ 0") { $0 >= 0 }))
-        case "styblinski-tang":
-            landscape = .styblinskiTang(StyblinskiTang(dimension: try integer("dim", 2, "an integer in 1...1000") { (1...1000).contains($0) }))
-        case "double-well":
-            let listed: Int? = { if case .sequence(let s) = map["curvature"]?.node { return s.count + 1 } else { return nil } }()
-            let d = try integer("dim", listed ?? 2, "an integer in 1...1000") { (1...1000).contains($0) }
-            let barrier = try number("barrier", 1, "a barrier > 0") { $0 > 0 }
-            // The wells solve x³ − x + tilt/(4·barrier) = 0; beyond |tilt| = 4e12·barrier they
-            // would sit at |x₀| > 1e4 and f overflow near them.
-            let tilt = try number("tilt", 0, "a tilt with |tilt| ≤ 4e12·barrier (\(4e12 * barrier))") {
-                Swift.abs($0 / (4 * barrier)) <= 1e12
-            }
-            let curvatures = d == 1 ? [] : try map["curvature"]?.scalarOrVector(count: d - 1, expected: "a curvature ≥ 0") { $0 >= 0 }
-                ?? [Double](repeating: 1, count: d - 1)
-            resolved.append(("curvature", .numbers(curvatures)))
-            landscape = .doubleWell(DoubleWell(barrier: barrier, tilt: tilt, curvatures: curvatures))
-        case "gaussian-mixture":
-            let weightsNode = try map.required("weights", expected: "the component weights, each > 0")
-            let weights = try weightsNode.vector(expected: "weights > 0") { $0 > 0 }
-            let meansNode = try map.required("means", expected: "one mean vector per component")
-            let means = try meansNode.sequence().map { try $0.vector() }
-            guard means.count == weights.count else {
-                throw meansNode.error("has \(means.count) means for \(weights.count) weights", expected: "one mean per weight")
-            }
-            let d = means[0].count
-            for (k, m) in means.enumerated() where m.count != d {
-                throw meansNode.error("mean \(k) has \(m.count) coordinates but mean 0 has \(d)", expected: "means of equal dimension")
-            }
-            let covariancesNode = try map.required("covariances", expected: "a variance or d×d matrix per component")
-            let items = try covariancesNode.sequence()
-            guard items.count == weights.count else {
-                throw covariancesNode.error("has \(items.count) entries for \(weights.count) weights", expected: "one covariance per weight")
-            }
-            let covariances: [[Double]] = try items.map { item in
-                if case .sequence = item.node { return try item.squareMatrix(size: d) }
-                let variance = try item.finite("a variance > 0") { $0 > 0 }
-                return (0..<(d * d)).map { $0 % (d + 1) == 0 ? variance : 0 }
-            }
-            resolved += [("weights", .numbers(weights)), ("means", .array(means.map { .numbers($0) })),
-                         ("covariances", .array(covariances.map { .matrix($0, d) }))]
-            do {
-                landscape = .gaussianMixture(try GaussianMixture(weights: weights, means: means, covariances: covariances))
-            } catch {
-                throw covariancesNode.error("\(error)", expected: "symmetric positive-definite covariances")
-            }
-        case "linear-regression":
-            let shape = try dataShape(streamAllowed: true, maximumCount: 10_000_000)
-            let noiseStd = try number("noise_std", 0.5, "a noise_std ≥ 0") { $0 >= 0 }
-            resolved.append(("data_seed", .unsigned(shape.seed)))
-            let data = RegressionData.generate(dimension: shape.dimension, count: shape.count, weights: shape.weights,
-                                               featureScales: shape.scales, noiseStd: noiseStd, seed: shape.seed)
-            resolved.append(("weights", .numbers(data.weights)))
-            let regression = LinearRegression(data: data)
-            let moments = regression.hessian(at: regression.minimum) + [noiseStd * noiseStd]
-            guard data.features.allSatisfy(\.isFinite), data.targets.allSatisfy(\.isFinite), moments.allSatisfy(\.isFinite),
-                  regression.minimum.allSatisfy(\.isFinite), regression.value(at: regression.minimum).isFinite else {
-                throw (map["weights"] ?? map["feature_scales"] ?? map["noise_std"] ?? map.owner).error(
-                    "give data whose moments or least-squares solution overflow", expected: "weights, feature_scales and noise_std of moderate size")
-            }
-            landscape = .linearRegression(regression)
-        case "logistic-regression":
-            landscape = .logisticRegression(try logisticRegression(map, shape: try dataShape(streamAllowed: false, maximumCount: 1_000_000),
-                                                                   resolved: &resolved, optimizers: optimizers))
-        case "linear-network":
-            let depth = try integer("depth", 2, "an integer in 1...1000") { (1...1000).contains($0) }
-            landscape = .linearNetwork(LinearNetwork(depth: depth, target: try number("target", 1, "a finite target") { _ in true }))
-        default:
-            let formulaNode = try map.required("f", expected: "a formula such as \"(x[0]^2 - 1)^2 + 0.5*x[1]^2\"")
-            let formula = try formulaNode.string()
-            let d = try integer("dim", nil, "dim, an integer in 1...100") { (1...100).contains($0) }
-            let minimum = try map["minimum"]?.vector(count: d)
-            resolved.append(("f", .string(formula)))
-            do {
-                landscape = .expression(try ExpressionObjective(formula: formula, dimension: d, minimum: minimum))
-            } catch let error as ExpressionError {
-                throw formulaNode.error(error.description, expected: error.message.hasPrefix("no minimum") ? "a bounded-below formula, or minimum: [...]" : "a valid formula")
-            }
-        }
-        return .landscape(landscape, parameters: resolved.filter { $0.0 != "dim" })
-    }
-
-    /// H = Q diag(λ) Qᵀ with Q Haar-random from the Philox stream of `seed`.
-    static func rotatedHessian(eigenvalues: [Double], seed: UInt64) throws -> [Double] {
-        let d = eigenvalues.count
-        let stream = NormalStream(generator: Philox4x32(seed: seed))
-        var gaussian = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0..<((d + 1) / 2) {
-                let (a, b) = stream.pair(chain: UInt32(i), step: 0, index: UInt32(j), purpose: .initialization)
-                gaussian[i * d + 2 * j] = a
-                if 2 * j + 1 < d { gaussian[i * d + 2 * j + 1] = b }
-            }
-        }
-        let q = try LinearAlgebra.orthogonal(fromGaussian: gaussian, n: d)
-        var h = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var s = 0.0
-                for k in 0..<d { s += q[i * d + k] * eigenvalues[k] * q[j * d + k] }
-                h[i * d + j] = s
-                h[j * d + i] = s
-            }
-        }
-        return h
-    }
-
-    // MARK: noise
-
-    static func noise(_ node: ConfigNode, objective: ObjectiveSpec, directory: String) throws -> NoiseSpec {
-        let d = objective.dimension
-        try checkType(node, among: noiseTypes, implemented: implementedNoise, what: "noise")
-        let kind = (try? node.peek("type")?.string()) ?? ""
-        let map = try node.mapping(allowed: ["type"] + (Catalogue.entry(.noise, kind)?.parameterNames ?? Catalogue.noise.flatMap(\.parameterNames)))
-        _ = try type(map, among: noiseTypes, implemented: implementedNoise, what: "noise")
-        switch kind {
-        case "none":
-            return .none
-        case "recorded":
-            return try recordedNoise(map, node: node, dimension: d, directory: directory)
-        case "minibatch", "label-noise":
-            let n: Int?
-            switch objective {
-            case .landscape(.linearRegression(let o), _): n = o.data.count
-            case .landscape(.logisticRegression(let o), _) where kind == "minibatch": n = o.data.count
-            case .landscape(.logisticRegression, _):
-                throw map["type"]!.error("label-noise needs regression targets; logistic-regression has classes",
-                                         expected: "objective type linear-regression, or label_flip in the logistic data")
-            default:
-                throw map["type"]!.error("\(kind) noise needs a data objective",
-                                         expected: kind == "minibatch" ? "objective type linear-regression or logistic-regression"
-                                                                       : "objective type linear-regression")
-            }
-            let labelNoise = kind == "label-noise" ? try map.required("std", expected: "a label-noise std ≥ 0").finite("a std ≥ 0") { $0 >= 0 } : 0
-            let limit = n.map { "an integer in 1...\($0) (n)" } ?? "an integer ≥ 1"
-            let batchNode = kind == "minibatch" || n == nil ? try map.required("batch_size", expected: limit) : map["batch_size"]
-            let batch = try batchNode?.integer(limit) { $0 >= 1 && $0 <= (n ?? 1_000_000) } ?? n!
-            let replacement = try map["replacement"]?.bool() ?? false
-            return .minibatch(batchSize: batch, replacement: replacement, labelNoiseStd: labelNoise)
-        case "hessian":
-            return try hessianNoise(map, objective: objective)
-        case "student-t":
-            let df = try map.required("df", expected: "degrees of freedom > 0").finite("df > 0") { $0 > 0 }
-            let scale = try map["scale"]?.scalarOrVector(count: d, expected: "a scale ≥ 0") { $0 >= 0 } ?? [Double](repeating: 1, count: d)
-            return .studentT(df: df, scale: scale)
-        case "alpha-stable":
-            let alpha = try map.required("alpha", expected: "a tail index in (0, 2]").finite("alpha in (0, 2]") { $0 > 0 && $0 <= 2 }
-            let scale = try map["scale"]?.scalarOrVector(count: d, expected: "a scale ≥ 0") { $0 >= 0 } ?? [Double](repeating: 1, count: d)
-            return .alphaStable(alpha: alpha, scale: scale)
-        default:
-            return try gaussianNoise(map, node: node, dimension: d)
-        }
-    }
-
-    static func gaussianNoise(_ map: ConfigNode.Mapping, node: ConfigNode, dimension d: Int) throws -> NoiseSpec {
-        switch (map["std"], map["covariance"]) {
-        case (let std?, nil):
-            let values = try std.scalarOrVector(count: d, expected: "a standard deviation ≥ 0") { $0 >= 0 }
-            var covariance = [Double](repeating: 0, count: d * d), factor = covariance
-            for k in 0..<d { covariance[k * d + k] = values[k] * values[k]; factor[k * d + k] = values[k] }
-            return .gaussian(covariance: covariance, factor: factor, diagonal: true)
-        case (nil, let cov?):
-            var c = try cov.squareMatrix(size: d)
-            let scale = c.map(Swift.abs).max() ?? 0
-            for i in 0..<d {
-                for j in 0..<i where Swift.abs(c[i * d + j] - c[j * d + i]) > 1e-12 * Swift.max(scale, 1e-300) {
-                    throw cov.error("is not symmetric: entry [\(i)][\(j)] differs from [\(j)][\(i)]", expected: "a symmetric matrix")
-                }
-                for j in 0..<i { c[j * d + i] = c[i * d + j] }
-            }
-            let eigen: (values: [Double], vectors: [Double])
-            do { eigen = try LinearAlgebra.symmetricEigen(c, n: d) } catch {
-                throw cov.error("its eigenvalues could not be computed (\(error))")
-            }
-            if let smallest = eigen.values.first, smallest < -1e-12 * Swift.max(scale, 1e-300) {
-                throw cov.error("has a negative eigenvalue \(smallest)", expected: "a positive semi-definite covariance")
-            }
-            var diagonal = true
-            for i in 0..<d { for j in 0..<d where i != j && c[i * d + j] != 0 { diagonal = false } }
-            var factor: [Double]
-            if let l = try? LinearAlgebra.cholesky(c, n: d) {
-                factor = l
-            } else {
-                // Singular but positive semi-definite: V·√Λ is a square root too.
-                factor = [Double](repeating: 0, count: d * d)
-                for i in 0..<d { for j in 0..<d { factor[i * d + j] = eigen.vectors[i * d + j] * Swift.max(0, eigen.values[j]).squareRoot() } }
-            }
-            return .gaussian(covariance: c, factor: factor, diagonal: diagonal)
-        case (nil, nil):
-            throw node.error("gives neither std nor covariance", expected: "std: σ (or one per coordinate) or covariance: [[...]]")
-        case (.some, .some):
-            throw node.error("gives both std and covariance", expected: "only one of them")
-        }
-    }
-
-    static func recordedNoise(_ map: ConfigNode.Mapping, node: ConfigNode, dimension d: Int, directory: String) throws -> NoiseSpec {
-        let fileNode = try map.required("file", expected: "the path of a .npy or .csv file of noise vectors")
-        let name = try fileNode.string()
-        let path = name.hasPrefix("/") ? name : URL(fileURLWithPath: directory).appendingPathComponent(name).path
-        let mode = try map["mode"].map { RecordedNoise.Mode(rawValue: try $0.choice(RecordedNoise.Mode.allCases.map(\.rawValue)))! } ?? .sequential
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw fileNode.error("'\(name)' cannot be read", expected: "an existing .npy or .csv file")
-        }
-        var values: [Double]
-        var rows: Int
-        if path.lowercased().hasSuffix(".npy") {
-            let array: (values: [Double], shape: [Int])
-            do { array = try NPYFile.read(data) } catch {
-                throw fileNode.error("'\(name)' \(error)", expected: "a float64 .npy array of shape [rows, \(d)]")
-            }
-            let shape = array.shape
-            guard (shape.count == 2 && shape[1] == d) || (shape.count == 1 && d == 1), let first = shape.first, first > 0 else {
-                throw fileNode.error("'\(name)' has shape \(shape)", expected: "shape [rows, \(d)] with rows ≥ 1")
-            }
-            (values, rows) = (array.values, first)
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else { throw fileNode.error("'\(name)' is not UTF-8 text", expected: "a .csv file of numbers") }
-            (values, rows) = try readNoiseCSV(text, node: fileNode, name: name, dimension: d)
-        }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw fileNode.error("'\(name)' has a non-finite value in row \(bad / d)", expected: "finite numbers")
-        }
-        return .recorded(values: values, rows: rows, mode: mode, file: name)
-    }
-
-    /// Rows of d numbers; a first row that is not numeric is a header.
-    static func readNoiseCSV(_ text: String, node: ConfigNode, name: String, dimension d: Int) throws -> ([Double], Int) {
-        let reader: CSVReader
-        do { reader = try CSVReader(string: text) } catch {
-            throw node.error("'\(name)' is not valid CSV (\(error))", expected: "rows of \(d) numbers")
-        }
-        var values: [Double] = [], rows = 0, line = 0
-        while let row = reader.next() {
-            line += 1
-            let fields = row.map { $0.trimmingCharacters(in: .whitespaces) }
-            if fields.allSatisfy(\.isEmpty) { continue }
-            let numbers = fields.compactMap(Double.init)
-            if numbers.count != fields.count {
-                if rows == 0 && line == 1 { continue }
-                throw node.error("'\(name)' line \(line) is not numeric", expected: "rows of \(d) numbers")
-            }
-            guard numbers.count == d else {
-                throw node.error("'\(name)' line \(line) has \(numbers.count) values", expected: "\(d) per row (one per coordinate)")
-            }
-            values += numbers
-            rows += 1
-        }
-        guard rows > 0 else { throw node.error("'\(name)' has no rows of numbers", expected: "rows of \(d) numbers") }
-        return (values, rows)
+    /// The noise model of `node`; without one (nil), the entry "none" with nothing given.
+    static func noise(_ given: ConfigNode?, in root: ConfigNode, objective: ObjectiveSpec, context: BuildContext,
+                      catalogue: Catalogue = .standard) throws -> NoiseSpec {
+        let node = given ?? root.child(.mapping(.init([])), "noise")
+        let name = try entryName(node, .noise, catalogue: catalogue, defaultType: given == nil ? NoNoise.entry.name : nil)
+        guard let entry = catalogue.noise(name) else { throw node.error("noise '\(name)' is not in the catalogue") }
+        var (_, reader) = try parameters(node, .noise, name, catalogue: catalogue, dimension: objective.dimension)
+        return try entry.build(&reader, context: NoiseContext(objective: objective, build: context))
     }
 
     // MARK: init
@@ -502,182 +133,40 @@ extension RunConfig {
 
     // MARK: optimizers
 
-    static func optimizer(_ node: ConfigNode, dimension d: Int) throws -> OptimizerSpec {
-        try checkType(node, among: optimizerTypes, implemented: implementedOptimizers, what: "optimizer")
-        guard node.peek("type") != nil else {
-            throw node.error("is missing key 'type'", expected: "an optimizer type: one of \(optimizerTypes.joined(separator: ", "))")
-        }
-        let kind = try node.peek("type")!.choice(optimizerTypes)
-        let entry = Catalogue.entry(.optimizers, kind)!
-        let map = try node.mapping(allowed: ["type"] + entry.parameterNames)
-        let label = try map["label"].map { try fileSafe($0, what: "a label") } ?? kind
+    static func optimizer(_ node: ConfigNode, dimension d: Int, catalogue: Catalogue = .standard) throws -> OptimizerSpec {
+        let name = try entryName(node, .optimizers, catalogue: catalogue)
+        guard let entry = catalogue.optimizer(name) else { throw node.error("optimizer '\(name)' is not in the catalogue") }
+        var (map, reader) = try parameters(node, .optimizers, name, catalogue: catalogue, dimension: d)
+        let label = try map["label"].map { try fileSafe($0, what: "a label") } ?? name
         let lr = try map.required("lr", expected: "a learning rate ≥ 0").finite("a learning rate ≥ 0") { $0 >= 0 }
-        let schedule = try map["schedule"].map { try Self.schedule($0) } ?? .constant
+        let schedule = try map["schedule"].map { try Self.schedule($0, catalogue: catalogue) } ?? .constant
         let (clip, stage) = try map["clip"].map { try Self.clip($0) } ?? (GradientClip.none, .gradient)
-        var reader = HyperParameters(map: map, dimension: d)
-        let rule: OptimizerSpec.Rule
-        switch kind {
-        case "sgd":
-            let momentum = try reader.number("momentum", 0, "≥ 0") { $0 >= 0 }
-            let dampening = try reader.number("dampening", 0, "a number") { _ in true }
-            let nesterov = try reader.flag("nesterov", false)
-            if nesterov, momentum <= 0 || dampening != 0 {
-                throw map["nesterov"]!.error("Nesterov momentum requires a momentum and zero dampening", expected: "momentum > 0 and dampening 0")
-            }
-            rule = .sgd(SGD(momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: try reader.decay("weight_decay", 0)))
-        case "adam", "adamw":
-            let (b1, b2) = try reader.betas(0.9, 0.999)
-            let eps = try reader.eps(1e-8)
-            let decay = try reader.decay("weight_decay", kind == "adamw" ? 0.01 : 0)
-            rule = .adam(Adam(beta1: b1, beta2: b2, eps: eps, weightDecay: decay, decoupled: kind == "adamw", amsgrad: try reader.flag("amsgrad", false)))
-        case "rmsprop":
-            let alpha = try reader.number("alpha", 0.99, "a number in [0, 1]") { (0...1).contains($0) }
-            let eps = try reader.eps(1e-8)
-            let decay = try reader.decay("weight_decay", 0)
-            let momentum = try reader.number("momentum", 0, "≥ 0") { $0 >= 0 }
-            rule = .rmsprop(RMSprop(alpha: alpha, eps: eps, weightDecay: decay, momentum: momentum, centered: try reader.flag("centered", false)))
-        case "adagrad":
-            let lrDecay = try reader.number("lr_decay", 0, "≥ 0") { $0 >= 0 }
-            let decay = try reader.decay("weight_decay", 0)
-            let initial = try reader.number("initial_accumulator_value", 0, "≥ 0") { $0 >= 0 }
-            rule = .adagrad(Adagrad(lrDecay: lrDecay, weightDecay: decay, initialAccumulatorValue: initial, eps: try reader.eps(1e-10)))
-        case "adamax":
-            let (b1, b2) = try reader.betas(0.9, 0.999)
-            rule = .adamax(Adamax(beta1: b1, beta2: b2, eps: try reader.eps(1e-8), weightDecay: try reader.decay("weight_decay", 0)))
-        case "nadam":
-            let (b1, b2) = try reader.betas(0.9, 0.999)
-            let eps = try reader.eps(1e-8)
-            let decay = try reader.decay("weight_decay", 0)
-            let psi = try reader.number("momentum_decay", 4e-3, "≥ 0") { $0 >= 0 }
-            rule = .nadam(NAdam(beta1: b1, beta2: b2, eps: eps, weightDecay: decay, momentumDecay: psi,
-                                decoupledWeightDecay: try reader.flag("decoupled_weight_decay", false)))
-        case "radam":
-            let (b1, b2) = try reader.betas(0.9, 0.999)
-            let eps = try reader.eps(1e-8)
-            let decay = try reader.decay("weight_decay", 0)
-            rule = .radam(RAdam(beta1: b1, beta2: b2, eps: eps, weightDecay: decay,
-                                decoupledWeightDecay: try reader.flag("decoupled_weight_decay", false)))
-        case "lion":
-            let (b1, b2) = try reader.betas(0.9, 0.99)
-            rule = .lion(Lion(beta1: b1, beta2: b2, weightDecay: try reader.decay("weight_decay", 0)))
-        case "signsgd":
-            rule = .signsgd(SignSGD())
-        case "signum":
-            rule = .signum(Signum(beta: try reader.number("beta", 0.9, "a number in [0, 1)") { $0 >= 0 && $0 < 1 }))
-        default:
-            let temperature = try reader.number("temperature", 1, "≥ 0") { $0 >= 0 }
-            rule = .sgld(SGLD(temperature: temperature, weightDecay: try reader.decay("weight_decay", 0)))
-        }
-        return OptimizerSpec(label: label, type: kind, rule: rule, lr: lr, schedule: schedule, clip: clip, clipStage: stage,
-                             parameters: reader.resolved)
+        let built = try entry.build(&reader)
+        return OptimizerSpec(label: label, type: name, optimizer: built.rule, decay: built.decay, lr: lr, schedule: schedule,
+                             clip: clip, clipStage: stage, parameters: reader.resolved.map { ($0.0, JSONValue($0.1)) })
     }
 
-    /// Reads hyper-parameters with their defaults, checking them as torch does, and keeps
-    /// the resolved values for summary.json.
-    struct HyperParameters {
-        let map: ConfigNode.Mapping
-        let dimension: Int
-        var resolved: [(String, JSONValue)] = []
-
-        init(map: ConfigNode.Mapping, dimension: Int) {
-            self.map = map
-            self.dimension = dimension
+    /// The weight decay of the first optimizer whose decay is > 0 on every coordinate, and
+    /// where it comes from ("optimizers.K (label)"); nil when none has one.
+    static func firstPositiveDecay(_ optimizers: ConfigNode?, dimension d: Int, catalogue: Catalogue) throws -> ([Double], String)? {
+        guard let optimizers else { return nil }
+        for (i, item) in try optimizers.sequence().enumerated() {
+            let spec = try optimizer(item, dimension: d, catalogue: catalogue)
+            if let decay = spec.weightDecay, decay.allSatisfy({ $0 > 0 }) { return (decay, "optimizers.\(i) (\(spec.label))") }
         }
-
-        mutating func number(_ key: String, _ defaultValue: Double, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
-            let value = try map[key]?.finite(expected, valid) ?? defaultValue
-            resolved.append((key, .number(value)))
-            return value
-        }
-
-        mutating func eps(_ defaultValue: Double) throws -> Double {
-            try number("eps", defaultValue, "eps ≥ 0") { $0 >= 0 }
-        }
-
-        mutating func flag(_ key: String, _ defaultValue: Bool) throws -> Bool {
-            let value = try map[key]?.bool() ?? defaultValue
-            resolved.append((key, .bool(value)))
-            return value
-        }
-
-        mutating func betas(_ b1: Double, _ b2: Double) throws -> (Double, Double) {
-            var betas = [b1, b2]
-            if let node = map["betas"] {
-                betas = try node.vector(count: 2, expected: "betas in [0, 1)") { $0 >= 0 && $0 < 1 }
-            }
-            resolved.append(("betas", .numbers(betas)))
-            return (betas[0], betas[1])
-        }
-
-        mutating func decay(_ key: String, _ defaultValue: Double) throws -> WeightDecay {
-            let values = try map[key]?.scalarOrVector(count: dimension, expected: "a weight decay ≥ 0") { $0 >= 0 }
-                ?? [Double](repeating: defaultValue, count: dimension)
-            resolved.append((key, values.allSatisfy { $0 == values[0] } ? .number(values[0]) : .numbers(values)))
-            return WeightDecay(values)
-        }
+        return nil
     }
 
-    static func schedule(_ node: ConfigNode, nested: Bool = false) throws -> ScheduleSpec {
-        try checkType(node, among: scheduleTypes, implemented: implementedSchedules, what: "schedule")
-        guard node.peek("type") != nil else {
-            throw node.error("is missing key 'type'", expected: "a schedule type: one of \(scheduleTypes.joined(separator: ", "))")
+    static func schedule(_ node: ConfigNode, nested: Bool = false, catalogue: Catalogue = .standard) throws -> ScheduleSpec {
+        let name = try entryName(node, .schedules, catalogue: catalogue)
+        guard let entry = catalogue.schedule(name) else { throw node.error("schedule '\(name)' is not in the catalogue") }
+        var (_, reader) = try parameters(node, .schedules, name, catalogue: catalogue, dimension: nil)
+        let context = ScheduleContext(isNested: nested) { piece in
+            // The pieces are nodes of this document (`ConfigNodeValue.sequence`).
+            guard let piece = piece as? ConfigNodeValue else { throw node.error("holds a schedule of another document") }
+            return try schedule(piece.node, nested: true, catalogue: catalogue)
         }
-        let kind = try node.peek("type")!.choice(scheduleTypes)
-        let map = try node.mapping(allowed: ["type"] + Catalogue.entry(.schedules, kind)!.parameterNames)
-        func integer(_ key: String, _ defaultValue: Int?, _ expected: String, _ valid: (Int) -> Bool) throws -> Int {
-            if let node = map[key] { return try node.integer(expected, valid) }
-            guard let defaultValue else { throw map.owner.error("is missing key '\(key)'", expected: expected) }
-            return defaultValue
-        }
-        func number(_ key: String, _ defaultValue: Double?, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
-            if let node = map[key] { return try node.finite(expected, valid) }
-            guard let defaultValue else { throw map.owner.error("is missing key '\(key)'", expected: expected) }
-            return defaultValue
-        }
-        func milestones(_ minimum: Int) throws -> [Int] {
-            let node = try map.required("milestones", expected: "increasing integers ≥ \(minimum)")
-            let values = try node.sequence().map { try $0.integer("an integer ≥ \(minimum)") { $0 >= minimum } }
-            guard !values.isEmpty, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw node.error("is \(values)", expected: "a non-empty list of strictly increasing integers")
-            }
-            return values
-        }
-        switch kind {
-        case "constant":
-            return .constant
-        case "linear":
-            return .linear(startFactor: try number("start_factor", 1.0 / 3.0, "a start_factor in (0, 1]") { $0 > 0 && $0 <= 1 },
-                           endFactor: try number("end_factor", 1, "an end_factor in [0, 1]") { $0 >= 0 && $0 <= 1 },
-                           totalIters: try integer("total_iters", 5, "an integer ≥ 0") { $0 >= 0 })
-        case "cosine":
-            return .cosine(tMax: try integer("T_max", nil, "T_max, an integer ≥ 1") { $0 >= 1 },
-                           etaMin: try number("eta_min", 0, "eta_min ≥ 0") { $0 >= 0 })
-        case "cosine-warm-restarts":
-            return .cosineWarmRestarts(t0: try integer("T_0", nil, "T_0, an integer ≥ 1") { $0 >= 1 },
-                                       tMult: try integer("T_mult", 1, "T_mult, an integer ≥ 1") { $0 >= 1 },
-                                       etaMin: try number("eta_min", 0, "eta_min ≥ 0") { $0 >= 0 })
-        case "step":
-            return .step(stepSize: try integer("step_size", nil, "step_size, an integer ≥ 1") { $0 >= 1 },
-                         gamma: try number("gamma", 0.1, "gamma > 0") { $0 > 0 })
-        case "multistep":
-            return .multistep(milestones: try milestones(0), gamma: try number("gamma", 0.1, "gamma > 0") { $0 > 0 })
-        case "exponential":
-            return .exponential(gamma: try number("gamma", nil, "gamma > 0") { $0 > 0 })
-        case "inverse-sqrt":
-            let warmup = try integer("warmup_steps", 0, "an integer ≥ 0") { $0 >= 0 }
-            let timescale = try map["timescale"].map { try $0.integer("an integer ≥ 1") { $0 >= 1 } }
-            return .inverseSqrt(warmupSteps: warmup, timescale: timescale)
-        default:
-            if nested { throw map["type"]!.error("sequential schedules cannot be nested", expected: "a non-sequential schedule") }
-            let list = try map.required("schedules", expected: "a list of at least two schedules")
-            let pieces = try list.sequence().map { try schedule($0, nested: true) }
-            guard pieces.count >= 2 else { throw list.error("has \(pieces.count) schedule(s)", expected: "at least two schedules") }
-            let points = try milestones(1)
-            guard points.count == pieces.count - 1 else {
-                throw map["milestones"]!.error("has \(points.count) milestones for \(pieces.count) schedules", expected: "\(pieces.count - 1) milestones")
-            }
-            return .sequential(schedules: pieces, milestones: points)
-        }
+        return try entry.build(&reader, context: context)
     }
 
     static func clip(_ node: ConfigNode) throws -> (GradientClip, ClipStage) {

@@ -31,47 +31,9 @@ extension RunConfig {
         return .object(entries)
     }
 
-    private var objectiveJSON: JSONValue {
-        switch objective {
-        case .quadratic(let h, let minimum, let form):
-            var entries: [(String, JSONValue)] = [("type", .string("quadratic")), ("dim", .integer(minimum.count))]
-            switch form {
-            case .hessian: break
-            case .diagonal: entries.append(("diagonal", .numbers((0..<minimum.count).map { h[$0 * minimum.count + $0] })))
-            case .eigenvalues(let values, let seed):
-                entries.append(("eigenvalues", .numbers(values)))
-                entries.append(("rotation_seed", .unsigned(seed)))
-            }
-            entries.append(("hessian", .matrix(h, minimum.count)))
-            entries.append(("minimum", .numbers(minimum)))
-            return .object(entries)
-        case .landscape(let landscape, let parameters):
-            return .object([("type", .string(landscape.type)), ("dim", .integer(dimension))] + parameters
-                           + [("minimum", .numbers(landscape.objective.minimum))])
-        }
-    }
+    private var objectiveJSON: JSONValue { JSONValue(objective.resolved) }
 
-    private var noiseJSON: JSONValue {
-        switch noise {
-        case .none: return .object([("type", .string("none"))])
-        case .gaussian(let c, _, _):
-            return .object([("type", .string("gaussian")), ("covariance", .matrix(c, dimension))])
-        case .recorded(_, let rows, let mode, let file):
-            return .object([("type", .string("recorded")), ("file", .string(file)), ("mode", .string(mode.rawValue)),
-                            ("rows", .integer(rows))])
-        case .minibatch(let batch, let replacement, let labelNoise):
-            return .object([("type", .string(labelNoise > 0 ? "label-noise" : "minibatch")), ("batch_size", .integer(batch)),
-                            ("replacement", .bool(replacement)), ("label_noise_std", .number(labelNoise))])
-        case .studentT(let df, let scale):
-            return .object([("type", .string("student-t")), ("df", .number(df)), ("scale", .numbers(scale))])
-        case .alphaStable(let alpha, let scale):
-            return .object([("type", .string("alpha-stable")), ("alpha", .number(alpha)), ("scale", .numbers(scale))])
-        case .hessian(let scale, let constant):
-            var entries: [(String, JSONValue)] = [("type", .string("hessian")), ("scale", .number(scale))]
-            if let constant { entries.append(("covariance", .matrix(constant.covariance, dimension))) }
-            return .object(entries)
-        }
-    }
+    private var noiseJSON: JSONValue { JSONValue(noise.resolved) }
 
     private var initJSON: JSONValue {
         switch initial {
@@ -86,7 +48,7 @@ extension OptimizerSpec {
     var resolved: JSONValue {
         var entries: [(String, JSONValue)] = [("label", .string(label)), ("type", .string(type)), ("lr", .number(lr))]
         entries += parameters
-        entries.append(("schedule", schedule.resolved))
+        entries.append(("schedule", JSONValue(schedule.resolved)))
         switch clip {
         case .none: entries.append(("clip", .null))
         case .norm(let maxNorm, let normType):
@@ -97,5 +59,21 @@ extension OptimizerSpec {
             entries.append(("clip", .object([("max_value", .number(v)), ("stage", .string(clipStage.rawValue))])))
         }
         return .object(entries)
+    }
+}
+
+extension JSONValue {
+    /// A resolved parameter value as JSON.
+    init(_ value: ParameterValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let x): self = .number(x)
+        case .integer(let i): self = .integer(i)
+        case .unsigned(let u): self = .unsigned(u)
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(items.map(JSONValue.init))
+        case .object(let entries): self = .object(entries.map { ($0.0, JSONValue($0.1)) })
+        }
     }
 }

@@ -35,19 +35,20 @@ public struct AdaptivePrediction: Sendable {
         let zero = [Double](repeating: 0, count: d)
         let rule: AdaptiveStationaryTheory.Rule, eps: Double, decay: [Double], decoupled: Bool, name: String
         var scheduleReason: String? = nil
-        switch spec.rule {
-        case .adam(let o):
+        // Typed access to the rule: an optimizer the theory does not name gets no prediction.
+        let decayValues = spec.decay?.values ?? zero, isDecoupled = spec.decay?.isDecoupled ?? false
+        if let o = spec.optimizer as? Adam {
             guard !o.amsgrad else {
                 (unavailableReason, theory, ruleName) = ("AMSGrad's v̂ is the running maximum of v: the largest v of the whole run, "
                     + "transient included, not a stationary moment", nil, nil); return
             }
-            (rule, eps, decay, decoupled, name) = (.adam(beta1: o.beta1), o.eps, o.weightDecay.values, o.decoupled,
-                                                   o.decoupled ? "adamw" : "adam")
-        case .rmsprop(let o):
+            (rule, eps, decay, decoupled, name) = (.adam(beta1: o.beta1), o.eps, decayValues, isDecoupled,
+                                                   isDecoupled ? "adamw" : "adam")
+        } else if let o = spec.optimizer as? RMSprop {
             (rule, eps, decay, decoupled) = (.rmsprop(momentum: o.momentum, centered: o.centered, alpha: o.alpha), o.eps,
-                                             o.weightDecay.values, false)
+                                             decayValues, false)
             name = "rmsprop" + (o.momentum > 0 ? ", momentum" : "") + (o.centered ? ", centered" : "")
-        case .nadam(let o):
+        } else if let o = spec.optimizer as? NAdam {
             let t = Double(config.burnIn + 1)
             let mu = o.beta1 * (1 - 0.5 * pow(0.96, t * o.momentumDecay))
             if o.beta1 != 0, Swift.abs(mu / o.beta1 - 1) > Self.scheduleTolerance {
@@ -55,9 +56,9 @@ public struct AdaptivePrediction: Sendable {
                     + "first recorded step, not yet β₁ = \(Self.short(o.beta1)): the theory is its t → ∞ limit "
                     + "(a longer burn_in or a larger momentum_decay)"
             }
-            (rule, eps, decay, decoupled, name) = (.nadam(beta1: o.beta1), o.eps, o.weightDecay.values, o.decoupledWeightDecay,
+            (rule, eps, decay, decoupled, name) = (.nadam(beta1: o.beta1), o.eps, decayValues, isDecoupled,
                                                    "nadam (μ_t → β₁)")
-        case .radam(let o):
+        } else if let o = spec.optimizer as? RAdam {
             let t = Double(config.burnIn + 1)
             let rhoInfinity = 2 / (1 - o.beta2) - 1
             let rho = rhoInfinity - 2 * t * pow(o.beta2, t) / (1 - pow(o.beta2, t))
@@ -66,29 +67,31 @@ public struct AdaptivePrediction: Sendable {
                 scheduleReason = "RAdam's rectification r_t is \(Self.short(r)) at the first recorded step, not yet 1: the theory "
                     + "is its t → ∞ limit, Adam with ε on the raw √v (a longer burn_in)"
             }
-            (rule, eps, decay, decoupled, name) = (.adam(beta1: o.beta1), o.eps, o.weightDecay.values, o.decoupledWeightDecay,
+            (rule, eps, decay, decoupled, name) = (.adam(beta1: o.beta1), o.eps, decayValues, isDecoupled,
                                                    "radam (r_t → 1)")
-        case .adamax:
+        } else if spec.optimizer is Adamax {
             (unavailableReason, theory, ruleName) = ("Adamax's u = max(β₂u, |g| + ε) is a discounted running maximum, an extreme "
                 + "statistic of the recent gradients, not a moment that can be held at a stationary value", nil, nil); return
-        case .adagrad:
+        } else if spec.optimizer is Adagrad {
             (unavailableReason, theory, ruleName) = ("Adagrad's accumulator grows without bound and its step shrinks like 1/√t: "
                 + "there is no stationary law at a constant lr", nil, nil); return
-        case .lion, .signsgd, .signum:
+        } else if spec.optimizer is Lion || spec.optimizer is SignSGD || spec.optimizer is Signum {
             (unavailableReason, theory, ruleName) = ("the sign update has no linearisation (for lion, summary.json's "
                 + "decoupled_fixed_point is where its expected update vanishes)", nil, nil); return
-        case .sgd, .sgld:
+        } else if spec.optimizer is SGD || spec.optimizer is SGLD {
             (unavailableReason, theory, ruleName) = ("not an adaptive optimizer (see `theory`)", nil, nil); return
+        } else {
+            (unavailableReason, theory, ruleName) = ("no adaptive theory for optimizer \(spec.type)", nil, nil); return
         }
         guard let hessian = config.objective.constantHessian else {
             (unavailableReason, theory, ruleName) = ("needs an objective with a constant Hessian (quadratic, linear regression)", nil, name)
             return
         }
-        guard Self.isGaussian(config.noise), let noiseCovariance = config.noise.covariance(dimension: d) else {
+        guard Self.isGaussian(config.noise), let noiseCovariance = config.noise.covariance else {
             (unavailableReason, theory, ruleName) = ("needs Gaussian (or no) noise: the prediction uses only the noise covariance, "
                 + "and heavy tails make v fluctuate far from its mean", nil, name); return
         }
-        guard spec.schedule == .constant else {
+        guard spec.schedule.isConstant else {
             (unavailableReason, theory, ruleName) = ("stationary theory needs a constant learning rate", nil, name); return
         }
         guard spec.clip == .none else {
@@ -114,11 +117,11 @@ public struct AdaptivePrediction: Sendable {
 
     /// Noise whose law is Gaussian: the model's assumption.
     static func isGaussian(_ noise: NoiseSpec) -> Bool {
-        switch noise {
-        case .none, .gaussian: return true
-        case .hessian(_, let constant): return constant != nil
-        case .alphaStable(let alpha, _): return alpha == 2
-        case .studentT, .recorded, .minibatch: return false
+        // Hessian noise on a constant Hessian is built as a Gaussian with the factor computed once.
+        switch noise.noise {
+        case is NoNoise, is GaussianNoise, is DiagonalGaussianNoise: return true
+        case let stable as AlphaStableNoise: return stable.alpha == 2
+        default: return false
         }
     }
 

@@ -81,17 +81,6 @@ extension CloudReport {
         }
     }
 
-    /// How each landscape assigns a point to a basin (the README states the same).
-    static func basinRule(_ objective: ObjectiveSpec) -> String {
-        switch objective {
-        case .landscape(.doubleWell(let o), _):
-            return "basin 0 (left well) when x₀ < x_s = \(o.barrierTop), the barrier top, else basin 1: the exact domains of attraction of the gradient flow (x₀ moves on its own)"
-        case .landscape(.styblinskiTang, _):
-            return "bit k of the basin index is set when x_k ≥ \(StyblinskiTang.coordinateBarrier), the local maximum of x⁴ − 16x² + 5x; basin 0 is the global minimum: the exact domains of attraction of the gradient flow, coordinate by coordinate"
-        case .landscape(.gaussianMixture, _):
-            return "the mode of the component with the largest weighted density w_k·N(x; μ_k, Σ_k) at x (largest responsibility): the domain of attraction of that mode for well separated components, approximate where components overlap"
-        default:
-            return "none"
-        }
-    }
+    /// How the landscape assigns a point to a basin (the README states the same).
+    static func basinRule(_ objective: ObjectiveSpec) -> String { objective.objective.basinRule }
 }

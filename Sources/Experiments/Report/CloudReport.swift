@@ -51,13 +51,13 @@ public struct CloudReport: Sendable {
                                          burnIn: config.burnIn, minimum: estimate.minimum, learningRateChanges: lrChanges)
         let objective = config.objective
         var hessianCost: Double?
-        if case .landscape(.logisticRegression(let o), _) = objective { hessianCost = Double(o.data.count * d * d) }
+        if let o = objective.objective as? LogisticRegression { hessianCost = Double(o.data.count * d * d) }
         flatness = HessianFlatness(mean: estimate.mean, finalIterates: cloud.finalIterates, dimension: d,
                                    hessianCost: hessianCost, threads: threads) { objective.hessian(at: $0) }
         loss = LossEstimate(cloud.diagnostics, layout: cloud.layout, dimension: d, valueCost: objective.valueCost,
                             threads: threads) { objective.value(at: $0) }
         basins = BasinEstimate(cloud)
-        if ObservationChoice.fluctuationDissipationApplies(config, spec), case .sgd(let sgd) = spec.rule {
+        if ObservationChoice.fluctuationDissipationApplies(config, spec), let sgd = spec.optimizer as? SGD {
             fluctuationDissipation = FluctuationDissipation(cloud, lr: spec.lr, momentum: sgd.momentum)
         } else {
             fluctuationDissipation = nil

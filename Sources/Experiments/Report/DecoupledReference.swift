@@ -16,30 +16,24 @@ import Statistics
 enum DecoupledReference {
     /// Whether the optimizer's weight decay is decoupled (and non-zero).
     static func isDecoupled(_ spec: OptimizerSpec) -> Bool {
-        switch spec.rule {
-        case .adam(let o): return o.decoupled && !o.weightDecay.isZero
-        case .nadam(let o): return o.decoupledWeightDecay && !o.weightDecay.isZero
-        case .radam(let o): return o.decoupledWeightDecay && !o.weightDecay.isZero
-        case .lion(let o): return !o.weightDecay.isZero
-        default: return false
-        }
+        guard let decay = spec.decay else { return false }
+        return decay.isDecoupled && !decay.isZero
     }
 
     static func point(config: RunConfig, optimizer spec: OptimizerSpec, adaptive: AdaptivePrediction) -> [Double]? {
         guard isDecoupled(spec), spec.clip == .none, let decay = spec.weightDecay else { return nil }
         let noiseless: Bool
-        if case NoiseSpec.none = config.noise { noiseless = true } else { noiseless = false }
+        noiseless = config.noise.noise is NoNoise
         let objective = config.objective
         let gradient: ([Double]) -> [Double] = { x in Self.gradient(objective, at: x) }
         let hessian: ([Double]) -> [Double] = { x in objective.hessian(at: x) }
-        switch spec.rule {
-        case .lion(let o):
+        if let o = spec.optimizer as? Lion {
             let balances: [DecoupledFixedPoint.Balance]
             if noiseless {
                 balances = decay.map { $0 == 0 ? .none : .lion(decay: $0, std: 0) }
             } else {
                 guard objective.constantHessian != nil, AdaptivePrediction.isGaussian(config.noise),
-                      let c = config.noise.covariance(dimension: config.dimension) else { return nil }
+                      let c = config.noise.covariance else { return nil }
                 let d = config.dimension
                 balances = (0..<d).map { k in
                     decay[k] == 0 ? .none : .lion(decay: decay[k], std: DecoupledFixedPoint.lionNoiseStd(
@@ -47,16 +41,18 @@ enum DecoupledReference {
                 }
             }
             return try? DecoupledFixedPoint.solve(balances: balances, gradient: gradient, hessian: hessian)
-        default:
+        } else {
             if let theory = adaptive.theory ?? adaptive.stationaryLimit, theory.failure == nil || noiseless { return theory.mean }
             guard noiseless, objective.hasL2RegularizedMinimum else { return nil }
-            if case .adam(let o) = spec.rule, o.amsgrad { return nil }
             let eps: Double
-            switch spec.rule {
-            case .adam(let o): eps = o.eps
-            case .nadam(let o): eps = o.eps
-            case .radam(let o): eps = o.eps
-            default: return nil
+            if let o = spec.optimizer as? Adam, !o.amsgrad {
+                eps = o.eps
+            } else if let o = spec.optimizer as? NAdam {
+                eps = o.eps
+            } else if let o = spec.optimizer as? RAdam {
+                eps = o.eps
+            } else {
+                return nil
             }
             return try? DecoupledFixedPoint.solve(balances: decay.map { $0 == 0 ? .none : .adamW(decay: $0, eps: eps, variance: 0) },
                                                   gradient: gradient, hessian: hessian)
@@ -65,16 +61,14 @@ enum DecoupledReference {
 
     /// ∇f at one point.
     static func gradient(_ objective: ObjectiveSpec, at x: [Double]) -> [Double] {
-        switch objective {
-        case .quadratic(let h, let minimum, _):
+        if let (h, minimum) = objective.quadratic {
             let d = x.count
             return (0..<d).map { i in (0..<d).reduce(0) { $0 + h[i * d + $1] * (x[$1] - minimum[$1]) } }
-        case .landscape(let landscape, _):
-            var g = [Double](repeating: 0, count: x.count)
-            x.withUnsafeBufferPointer { point in
-                g.withUnsafeMutableBufferPointer { landscape.objective.gradient(point.baseAddress!, into: $0.baseAddress!, stride: 1, count: 1) }
-            }
-            return g
         }
+        var g = [Double](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { point in
+            g.withUnsafeMutableBufferPointer { objective.objective.gradient(point.baseAddress!, into: $0.baseAddress!, stride: 1, count: 1) }
+        }
+        return g
     }
 }

@@ -28,8 +28,9 @@ struct KestenPrediction {
     /// nil unless the objective is linear-regression with dim 1 and `n: stream` and the noise
     /// is minibatch (or label-noise), the model the prediction is about.
     init?(config: RunConfig, optimizer spec: OptimizerSpec) {
-        guard case .landscape(.linearRegression(let regression), _) = config.objective, regression.dimension == 1,
-              regression.data.count == nil, case .minibatch(let batchSize, _, let labelNoiseStd) = config.noise else { return nil }
+        guard let regression = config.objective.objective as? LinearRegression, regression.dimension == 1,
+              regression.data.count == nil, let minibatch = config.noise.noise as? MinibatchNoise else { return nil }
+        let batchSize = minibatch.batchSize, labelNoiseStd = minibatch.labelNoiseStd
         let scale = regression.data.featureScales[0]
         (tailIndex, lyapunovExponent, unavailableReason) = Self.predict(
             spec, batchSize: batchSize, featureVariance: scale * scale, noisy: regression.data.noiseStd > 0 || labelNoiseStd > 0)
@@ -39,10 +40,10 @@ struct KestenPrediction {
     private static func predict(
         _ spec: OptimizerSpec, batchSize: Int, featureVariance: Double, noisy: Bool
     ) -> (Double?, Double?, String?) {
-        guard case .sgd(let sgd) = spec.rule, sgd.momentum == 0, sgd.weightDecay.isZero, !sgd.nesterov else {
+        guard let sgd = spec.optimizer as? SGD, sgd.momentum == 0, spec.decay?.isZero ?? true, !sgd.nesterov else {
             return (nil, nil, "the Kesten tail index is for plain SGD (no momentum, no weight decay)")
         }
-        guard spec.schedule == .constant else { return (nil, nil, "the Kesten tail index needs a constant learning rate") }
+        guard spec.schedule.isConstant else { return (nil, nil, "the Kesten tail index needs a constant learning rate") }
         guard spec.clip == .none else { return (nil, nil, "clipping bounds the step: the recursion is no longer linear") }
         let lyapunov: Double
         do {

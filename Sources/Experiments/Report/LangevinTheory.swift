@@ -77,18 +77,20 @@ public struct LangevinTheory: Sendable {
     static let summary = "1-D overdamped Langevin dX = −U′(X)dt + √(2·T_eff)dW of x₀, stepped by Euler–Maruyama with dt = lr"
 
     static func model(_ config: RunConfig, _ spec: OptimizerSpec) throws -> Model {
-        guard spec.schedule == .constant else { throw Unavailable(reason: "needs a constant learning rate") }
+        guard spec.schedule.isConstant else { throw Unavailable(reason: "needs a constant learning rate") }
         guard spec.clip == .none else { throw Unavailable(reason: "clipping changes the dynamics of x₀") }
         let temperature: Double, decay: Double, rule: String
-        switch spec.rule {
-        case .sgld(let o): (temperature, decay, rule) = (o.temperature, o.weightDecay.values[0], "SGLD")
-        case .sgd(let o) where o.momentum == 0: (temperature, decay, rule) = (0, o.weightDecay.values[0], "SGD")
-        default: throw Unavailable(reason: "only SGLD and plain SGD (no momentum) step x₀ like overdamped Langevin dynamics")
+        if let o = spec.optimizer as? SGLD {
+            (temperature, decay, rule) = (o.temperature, spec.decay?.values[0] ?? 0, "SGLD")
+        } else if let o = spec.optimizer as? SGD, o.momentum == 0 {
+            (temperature, decay, rule) = (0, spec.decay?.values[0] ?? 0, "SGD")
+        } else {
+            throw Unavailable(reason: "only SGLD and plain SGD (no momentum) step x₀ like overdamped Langevin dynamics")
         }
         let noiseVariance: Double
-        switch config.noise {
-        case .none: noiseVariance = 0
-        case .gaussian(let covariance, _, _): noiseVariance = covariance[0]
+        switch config.noise.type {
+        case NoNoise.entry.name: noiseVariance = 0
+        case GaussianNoise.entry.name: noiseVariance = config.noise.covariance?[0] ?? 0
         default: throw Unavailable(reason: "needs Gaussian or no gradient noise")
         }
         let lr = spec.lr
@@ -102,12 +104,12 @@ public struct LangevinTheory: Sendable {
         let u: @Sendable (Double) -> Double
         let potential: String
         var well: DoubleWell?
-        switch config.objective {
-        case .landscape(.doubleWell(let o), _):
+        switch config.objective.objective {
+        case let o as DoubleWell:
             u = { x in o.barrier * (x * x - 1) * (x * x - 1) + o.tilt * x + 0.5 * decay * x * x }
             potential = "\(o.barrier)·(x₀² − 1)² + \(o.tilt)·x₀" + decayText
             well = o
-        case .landscape(.expression(let o), _) where o.dimension == 1:
+        case let o as ExpressionObjective where o.dimension == 1:
             u = { x in o.value(at: [x]) + 0.5 * decay * x * x }
             potential = o.formula + decayText
         default:

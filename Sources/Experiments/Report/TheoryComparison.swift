@@ -25,29 +25,29 @@ public struct TheoryComparison: Sendable {
         lr = spec.lr
         adaptive = AdaptivePrediction(config: config, optimizer: spec)
         decoupledFixedPoint = DecoupledReference.point(config: config, optimizer: spec, adaptive: adaptive)
-        guard case .quadratic(let hessian, let minimum, _) = config.objective else {
+        guard let (hessian, minimum) = config.objective.quadratic else {
             (unavailableReason, theory) = ("no closed form for this objective", nil); return
         }
-        guard spec.schedule == .constant else {
+        guard spec.schedule.isConstant else {
             (unavailableReason, theory) = ("stationary theory needs a constant learning rate", nil); return
         }
         guard spec.clip == .none else {
             (unavailableReason, theory) = ("clipping makes the dynamics non-linear", nil); return
         }
-        guard let noiseCovariance = config.noise.covariance(dimension: minimum.count) else {
+        guard let noiseCovariance = config.noise.covariance else {
             (unavailableReason, theory) = ("recorded noise has no closed-form covariance", nil); return
         }
         let parameters: SGDStationaryTheory.Parameters
-        switch spec.rule {
-        case .sgd(let sgd):
+        let decay = spec.decay?.values ?? [Double](repeating: 0, count: minimum.count)
+        if let sgd = spec.optimizer as? SGD {
             parameters = .init(hessian: hessian, minimum: minimum, noiseCovariance: noiseCovariance, lr: spec.lr,
                                momentum: sgd.momentum, dampening: sgd.dampening, nesterov: sgd.nesterov,
-                               weightDecay: sgd.weightDecay.values)
-        case .sgld(let sgld):
+                               weightDecay: decay)
+        } else if let sgld = spec.optimizer as? SGLD {
             parameters = .init(hessian: hessian, minimum: minimum, noiseCovariance: noiseCovariance, lr: spec.lr,
-                               momentum: 0, dampening: 0, nesterov: false, weightDecay: sgld.weightDecay.values,
+                               momentum: 0, dampening: 0, nesterov: false, weightDecay: decay,
                                temperature: sgld.temperature)
-        default:
+        } else {
             (unavailableReason, theory) = ("no closed form for optimizer \(spec.type)", nil); return
         }
         do {

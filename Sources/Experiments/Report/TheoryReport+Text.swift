@@ -31,11 +31,7 @@ extension TheoryReport {
                 details.append("preconditioner 1/(√v + ε) = " + Self.vector(adaptive.preconditioner))
                 if let reason = comparison.adaptive.unavailableReason { details.append(reason) }
             } else {
-                let sgdFamily: Bool
-                switch spec.rule {
-                case .sgd, .sgld: sgdFamily = true
-                default: sgdFamily = false
-                }
+                let sgdFamily = spec.optimizer is SGD || spec.optimizer is SGLD
                 details.append("no covariance: " + ((sgdFamily ? comparison.unavailableReason : comparison.adaptive.unavailableReason) ?? ""))
             }
             if DecoupledReference.isDecoupled(spec) {

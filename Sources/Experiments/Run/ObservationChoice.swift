@@ -57,8 +57,8 @@ public enum ObservationChoice {
     /// decay (it changes the gradient inside the optimizer), dampening or Nesterov, a constant
     /// lr, and clipping (if any) of the gradient, not of the update.
     public static func fluctuationDissipationApplies(_ config: RunConfig, _ spec: OptimizerSpec) -> Bool {
-        guard case .sgd(let sgd) = spec.rule else { return false }
-        return sgd.weightDecay.isZero && sgd.dampening == 0 && !sgd.nesterov && spec.schedule == .constant
+        guard let sgd = spec.optimizer as? SGD else { return false }
+        return (spec.decay?.isZero ?? true) && sgd.dampening == 0 && !sgd.nesterov && spec.schedule.isConstant
             && spec.clipStage == .gradient
     }
 }

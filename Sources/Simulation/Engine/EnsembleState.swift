@@ -35,7 +35,7 @@ final class EnsembleState: @unchecked Sendable {
     let firstPassage: UnsafeMutablePointer<Int>?
     private let groupTiles: [[Tile]]
 
-    init<O, N, P>(simulator: Simulator<O, N, P>) {
+    init(simulator: Simulator) {
         let plan = simulator.plan
         let layout = ChainLayout(chains: plan.chains)
         self.layout = layout

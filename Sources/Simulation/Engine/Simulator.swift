@@ -4,39 +4,51 @@ import Synchronization
 /// Runs many independent chains of one optimizer and streams their iterates into
 /// accumulators.
 ///
-/// Generic over the objective, the noise and the optimizer, so the whole step — gradient,
-/// noise, clipping, update, divergence check, accumulation — is specialised code over
-/// structure-of-arrays tiles, with no dynamic dispatch, allocation or locking inside it.
-/// Runs in two phases: burn-in, then (once histogram ranges are fixed from the burn-in
-/// ensemble) the recorded steps. Results are bit-identical for any number of threads: the
-/// random numbers are addressed by (chain, step), and floating-point sums are formed per
-/// replicate group in a fixed order (see `ChainLayout`).
-public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable {
-    public let objective: O
-    public let noise: N
-    public let optimizer: P
+/// Specialise per element, dispatch per tile: the objective, the noise model and the
+/// optimizer are called once per tile of up to 64 chains and step (`ChainLayout`), and each
+/// runs its own loops over the tile's coordinates and chains as code compiled for its
+/// concrete type. So the engine is compiled once, not once per combination of catalogue
+/// entries, and its hot loop — gradient, noise, clipping, weight decay, update, divergence
+/// check, observations — allocates and locks nothing. Runs in two phases: burn-in, then
+/// (once histogram ranges are fixed from the burn-in ensemble) the recorded steps. Results
+/// are bit-identical for any number of threads: the random numbers are addressed by
+/// (chain, step), and floating-point sums are formed per replicate group in a fixed order
+/// (see `ChainLayout`).
+public struct Simulator: Sendable {
+    public let objective: any Objective
+    public let noise: any GradientNoise
+    public let optimizer: any Optimizer
+    /// Applied to the tile before the optimizer's rule, when the optimizer's entry declares it.
+    public let weightDecay: WeightDecay?
     public let schedule: any Schedule
     public let clip: GradientClip
     public let clipStage: ClipStage
     public let normals: NormalStream
     public let plan: SimulationPlan
+    /// d, and whether the noise forms the whole stochastic gradient: asked once, not per step.
+    let dimension: Int
+    let noiseReplacesGradient: Bool
 
     public init(
-        objective: O, noise: N, optimizer: P, schedule: any Schedule, clip: GradientClip,
-        clipStage: ClipStage = .gradient, normals: NormalStream, plan: SimulationPlan
+        objective: any Objective, noise: any GradientNoise, optimizer: any Optimizer, weightDecay: WeightDecay? = nil,
+        schedule: any Schedule, clip: GradientClip, clipStage: ClipStage = .gradient, normals: NormalStream,
+        plan: SimulationPlan
     ) {
         precondition(objective.dimension == noise.dimension, "noise dimension must match the objective")
+        precondition(weightDecay.map { $0.values.count == objective.dimension } ?? true,
+                     "one weight decay per coordinate")
         self.objective = objective
         self.noise = noise
         self.optimizer = optimizer
+        self.weightDecay = weightDecay
         self.schedule = schedule
         self.clip = clip
         self.clipStage = clipStage
         self.normals = normals
         self.plan = plan
+        dimension = objective.dimension
+        noiseReplacesGradient = noise.replacesGradient
     }
-
-    var dimension: Int { objective.dimension }
 
     /// Runs every chain; nil when `progress` cancelled the run.
     ///
@@ -193,24 +205,20 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
         }
     }
 
-    /// Steps first...last of one tile: the specialised hot loop. `observe` takes the
-    /// timeseries and first passages (not in a replay).
+    /// Steps first...last of one tile: the hot loop, one call per concern and step. `observe`
+    /// takes the timeseries and first passages (not in a replay).
     private func advance(
         _ tile: Tile, group: Int, from first: Int, through last: Int, state: EnsembleState, scratch: WorkerScratch,
         accumulator: UnsafeMutablePointer<TileAccumulator>?, observe: Bool, progress: RunProgress?
     ) {
         guard first <= last else { return }
-        let d = dimension, stride = tile.stride, n = tile.count, firstChain = tile.chains.lowerBound
-        let x = state.x + tile.offset * d
-        let optimizerState = state.optimizerState + tile.offset * d * optimizer.stateVectors
-        let alive = state.alive + firstChain
-        let g = scratch.gradient, z = scratch.noise, perChain = scratch.perChain
+        let x = state.x + tile.offset * dimension
+        let optimizerState = state.optimizerState + tile.offset * dimension * state.stateVectors
         let lrs = scratch.learningRates
         let chunk = WorkerScratch.chunk
-        let observation = plan.observation
-        let fdr = observation.fluctuationDissipation && accumulator != nil
-        let basins = state.basinCount
-        let series = observation.timeseriesSteps
+        let fdr = plan.observation.fluctuationDissipation && accumulator != nil
+        let decay = weightDecay.flatMap { $0.isZero ? nil : $0 }
+        let series = plan.observation.timeseriesSteps
         var nextSeries = observe ? Self.firstIndex(in: series, atLeast: first) : series.count
         var chunkStart = first
         while chunkStart <= last {
@@ -218,61 +226,99 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
             for t in chunkStart...chunkEnd { lrs[t - chunkStart] = schedule.learningRate(update: t) }
             for t in chunkStart...chunkEnd {
                 let isRecorded = accumulator != nil && plan.recording.isRecorded(t)
-                if N.replacesGradient {
-                    g.update(repeating: 0, count: d * stride)
-                } else {
-                    objective.gradient(UnsafePointer(x), into: g, stride: stride, count: n)
-                }
-                noise.perturb(g, x: UnsafePointer(x), stride: stride, count: n, firstChain: firstChain,
-                              step: UInt32(truncatingIfNeeded: t), normals: scratch.normals, scratch: z)
-                if clipStage == .gradient {
-                    clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
-                    if fdr && isRecorded { fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: state, scratch: scratch) }
-                    optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
-                                     lr: lrs[t - chunkStart], step: t, normals: scratch.normals, firstChain: firstChain)
-                } else {
-                    // Clip the update Δx = x_new − x_old instead; z is free once the noise is added.
-                    if fdr && isRecorded { fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: state, scratch: scratch) }
-                    z.update(from: x, count: d * stride)
-                    optimizer.update(x, gradient: g, state: optimizerState, stride: stride, count: n, dimension: d,
-                                     lr: lrs[t - chunkStart], step: t, normals: scratch.normals, firstChain: firstChain)
-                    for i in 0..<(d * stride) { g[i] = x[i] - z[i] }
-                    clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
-                    for i in 0..<(d * stride) { x[i] = z[i] + g[i] }
-                }
-                checkDivergence(x: x, state: optimizerState, alive: alive, tile: tile, step: t,
-                                state: state, flags: perChain)
-                if let trace = state.trace, firstChain < state.traceChains {
-                    let steps = plan.recording.steps
-                    for c in 0..<Swift.min(n, state.traceChains - firstChain) {
-                        let base = ((firstChain + c) * steps + t - 1) * d
-                        // A diverged chain's path is kept up to its divergence, also in a replay.
-                        let divergedAt = state.divergenceStep[firstChain + c]
-                        let onPath = alive[c] != 0 || t < divergedAt
-                        for k in 0..<d { trace[base + k] = onPath ? x[k * stride + c] : .nan }
-                    }
-                }
-                if basins > 0 && (observe || isRecorded) {
-                    objective.classifyBasins(UnsafePointer(x), stride: stride, count: n, into: scratch.basin)
-                    if observe, let passage = state.firstPassage {
-                        for c in 0..<n where alive[c] != 0 {
-                            let slot = (firstChain + c) * basins + scratch.basin[c]
-                            if passage[slot] < 0 { passage[slot] = t }
-                        }
-                    }
-                }
-                if nextSeries < series.count && series[nextSeries] == t {
-                    observeEnsemble(x: x, alive: alive, tile: tile, group: group, index: nextSeries, state: state, scratch: scratch)
-                    nextSeries += 1
-                }
-                if let accumulator, isRecorded {
-                    accumulator.pointee.add(x: x, alive: alive, stride: stride, count: n, step: t,
-                                            firstChain: firstChain, plan: plan, state: state, scratch: scratch)
-                }
+                stochasticGradient(tile, x: x, step: t, scratch: scratch)
+                update(tile, x: x, state: optimizerState, decay: decay, step: t, lr: lrs[t - chunkStart],
+                       fluctuationTerms: fdr && isRecorded, ensemble: state, scratch: scratch)
+                checkDivergence(tile, x: x, state: optimizerState, step: t, ensemble: state, flags: scratch.perChain)
+                let isSeries = nextSeries < series.count && series[nextSeries] == t
+                observeStep(tile, group: group, x: x, step: t, isRecorded: isRecorded, observe: observe,
+                            series: isSeries ? nextSeries : nil, accumulator: accumulator, state: state, scratch: scratch)
+                if isSeries { nextSeries += 1 }
             }
-            progress?.advance(by: (chunkEnd - chunkStart + 1) * n)
+            progress?.advance(by: (chunkEnd - chunkStart + 1) * tile.count)
             if progress?.isCancelled == true { return }
             chunkStart = chunkEnd + 1
+        }
+    }
+
+    /// g ← ∇f(x) + ξ for the tile at update `step`: the objective's gradient (zeros when the
+    /// noise model forms the whole stochastic gradient), then the noise.
+    @inline(__always)
+    private func stochasticGradient(_ tile: Tile, x: UnsafeMutablePointer<Double>, step: Int, scratch: WorkerScratch) {
+        let g = scratch.gradient, stride = tile.stride, n = tile.count
+        if noiseReplacesGradient {
+            g.update(repeating: 0, count: dimension * stride)
+        } else {
+            objective.gradient(UnsafePointer(x), into: g, stride: stride, count: n)
+        }
+        noise.perturb(g, x: UnsafePointer(x), stride: stride, count: n, firstChain: tile.chains.lowerBound,
+                      step: UInt32(truncatingIfNeeded: step), normals: scratch.normals, scratch: scratch.noise)
+    }
+
+    /// The optimizer's step of the tile: clipping of the gradient (or of the update Δx, by
+    /// `clipStage`), the fluctuation–dissipation terms when they are recorded, weight decay,
+    /// then the rule.
+    @inline(__always)
+    private func update(
+        _ tile: Tile, x: UnsafeMutablePointer<Double>, state optimizerState: UnsafeMutablePointer<Double>,
+        decay: WeightDecay?, step: Int, lr: Double, fluctuationTerms: Bool, ensemble: EnsembleState, scratch: WorkerScratch
+    ) {
+        let d = dimension, stride = tile.stride, n = tile.count
+        let g = scratch.gradient, z = scratch.noise, perChain = scratch.perChain
+        let context = OptimizerTile(x: x, g: g, state: optimizerState, stride: stride, count: n, dimension: d,
+                                    firstChain: tile.chains.lowerBound, step: step, lr: lr, normals: scratch.normals)
+        if clipStage == .gradient {
+            clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
+            if fluctuationTerms { self.fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: ensemble, scratch: scratch) }
+            decay?.apply(context)
+            optimizer.update(context)
+        } else {
+            // Clip the update Δx = x_new − x_old instead; z is free once the noise is added.
+            if fluctuationTerms { self.fluctuationTerms(x: x, gradient: g, stride: stride, count: n, state: ensemble, scratch: scratch) }
+            z.update(from: x, count: d * stride)
+            decay?.apply(context)
+            optimizer.update(context)
+            for i in 0..<(d * stride) { g[i] = x[i] - z[i] }
+            clip.apply(g, stride: stride, count: n, dimension: d, scratch: perChain)
+            for i in 0..<(d * stride) { x[i] = z[i] + g[i] }
+        }
+    }
+
+    /// What a step leaves behind: the trace, basins and first passages, the timeseries record
+    /// `series` (when this step is one) and the recorded moments.
+    @inline(__always)
+    private func observeStep(
+        _ tile: Tile, group: Int, x: UnsafeMutablePointer<Double>, step t: Int, isRecorded: Bool, observe: Bool, series: Int?,
+        accumulator: UnsafeMutablePointer<TileAccumulator>?, state: EnsembleState, scratch: WorkerScratch
+    ) {
+        let d = dimension, stride = tile.stride, n = tile.count, firstChain = tile.chains.lowerBound
+        let alive = state.alive + firstChain
+        if let trace = state.trace, firstChain < state.traceChains {
+            let steps = plan.recording.steps
+            for c in 0..<Swift.min(n, state.traceChains - firstChain) {
+                let base = ((firstChain + c) * steps + t - 1) * d
+                // A diverged chain's path is kept up to its divergence, also in a replay.
+                let divergedAt = state.divergenceStep[firstChain + c]
+                let onPath = alive[c] != 0 || t < divergedAt
+                for k in 0..<d { trace[base + k] = onPath ? x[k * stride + c] : .nan }
+            }
+        }
+        let basins = state.basinCount
+        if basins > 0 && (observe || isRecorded) {
+            objective.classifyBasins(UnsafePointer(x), stride: stride, count: n, into: scratch.basin)
+            if observe, let passage = state.firstPassage {
+                for c in 0..<n where alive[c] != 0 {
+                    let slot = (firstChain + c) * basins + scratch.basin[c]
+                    if passage[slot] < 0 { passage[slot] = t }
+                }
+            }
+        }
+        if let series {
+            observeEnsemble(x: x, alive: alive, tile: tile, group: group, index: series, state: state, scratch: scratch)
+        }
+        if let accumulator, isRecorded {
+            accumulator.pointee.add(x: x, alive: alive, stride: stride, count: n, step: t,
+                                    firstChain: firstChain, plan: plan, state: state, scratch: scratch)
         }
     }
 
@@ -343,18 +389,19 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
     /// and parks them at the minimum with zero state so they stay finite and out of the way.
     @inline(__always)
     private func checkDivergence(
-        x: UnsafeMutablePointer<Double>, state optimizerState: UnsafeMutablePointer<Double>,
-        alive: UnsafeMutablePointer<Double>, tile: Tile, step: Int, state: EnsembleState,
-        flags: UnsafeMutablePointer<Double>
+        _ tile: Tile, x: UnsafeMutablePointer<Double>, state optimizerState: UnsafeMutablePointer<Double>, step: Int,
+        ensemble state: EnsembleState, flags: UnsafeMutablePointer<Double>
     ) {
         let d = dimension, stride = tile.stride, n = tile.count, bound = plan.divergenceBound
+        let stateRows = d * state.stateVectors
+        let alive = state.alive + tile.chains.lowerBound
         // First one branch-free pass over the whole tile: almost always nothing diverged.
         var suspicious: UInt64 = 0
         for k in 0..<d {
             let xk = x + k * stride
             for c in 0..<n { suspicious |= xk[c].magnitude <= bound ? 0 : 1 }
         }
-        for r in 0..<(d * optimizer.stateVectors) {
+        for r in 0..<stateRows {
             let row = optimizerState + r * stride
             for c in 0..<n { suspicious |= row[c].magnitude <= .greatestFiniteMagnitude ? 0 : 1 }
         }
@@ -364,11 +411,11 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
             let xk = x + k * stride
             for c in 0..<n where !(xk[c].magnitude <= bound) { flags[c] = 1 }
         }
-        for r in 0..<(d * optimizer.stateVectors) {
+        for r in 0..<stateRows {
             let row = optimizerState + r * stride
             for c in 0..<n where !row[c].isFinite { flags[c] = 1 }
         }
-        let minimum = objective.minimum
+        let minimum = state.minimumPointer
         for c in 0..<n where flags[c] != 0 {
             let chain = tile.chains.lowerBound + c
             if alive[c] != 0 {
@@ -376,7 +423,7 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                 state.divergenceStep[chain] = step
             }
             for k in 0..<d { x[k * stride + c] = minimum[k] }
-            for r in 0..<(d * optimizer.stateVectors) { optimizerState[r * stride + c] = 0 }
+            for r in 0..<stateRows { optimizerState[r * stride + c] = 0 }
         }
     }
 }

@@ -39,3 +39,18 @@ public struct AlphaStableNoise: GradientNoise {
         }
     }
 }
+
+extension AlphaStableNoise {
+    public static let entry: NoiseEntry = {
+        let alpha = Parameter<Double>.number("alpha", .required, .interval(0, 2, closedBelow: false),
+                                             "tail index α (2: Gaussian with variance 2·scale²)")
+        let scale = Parameter<[Double]>.perCoordinate("scale", 1, .atLeast(0), "scale_k", what: "a scale")
+        return NoiseEntry("alpha-stable",
+                          summary: "symmetric α-stable ξ_k with E exp(itξ_k) = exp(−|scale_k·t|^α) (Chambers–Mallows–Stuck)",
+                          parameters: [alpha.erased, scale.erased]) { p, _ in
+            let noise = AlphaStableNoise(alpha: try p(alpha), scale: try p(scale))
+            return BuiltNoise(noise, note: noise.alpha == 2 ? "α-stable with α = 2: Gaussian with variance 2·scale²"
+                                                            : "α-stable with α < 2: infinite variance")
+        }
+    }()
+}

@@ -7,7 +7,7 @@
 public protocol GradientNoise: Sendable {
     /// True when `perturb` writes the whole stochastic gradient itself (minibatch gradients of
     /// a data objective), so the engine skips the exact gradient: g enters `perturb` as zeros.
-    static var replacesGradient: Bool { get }
+    var replacesGradient: Bool { get }
     var dimension: Int { get }
     /// The covariance of ξ (row-major d×d) where it is state independent; nil otherwise.
     var covariance: [Double]? { get }
@@ -18,5 +18,12 @@ public protocol GradientNoise: Sendable {
 }
 
 extension GradientNoise {
-    public static var replacesGradient: Bool { false }
+    public var replacesGradient: Bool { false }
+}
+
+/// Noise whose covariance depends on the iterate (minibatch gradients, Hessian-shaped noise):
+/// its covariance at a point, for the theory at x*.
+public protocol StateDependentNoise: GradientNoise {
+    /// The covariance of ξ at x (row-major d×d).
+    func covariance(at x: [Double]) -> [Double]
 }

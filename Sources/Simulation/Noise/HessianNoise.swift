@@ -8,13 +8,13 @@
 /// (O(d³/6)) where H is positive definite, Jacobi rotations elsewhere. Objectives with a
 /// constant Hessian use `GaussianNoise` with the factor computed once, and separable ones
 /// `SeparableHessianNoise`.
-public struct HessianNoise<O: Objective>: GradientNoise {
-    public let objective: O
+public struct HessianNoise: StateDependentNoise {
+    public let objective: any Objective
     public let scale: Double
     public var dimension: Int { objective.dimension }
 
     /// - Parameter scale: ≥ 0 and finite.
-    public init(objective: O, scale: Double) {
+    public init(objective: any Objective, scale: Double) {
         precondition(scale >= 0 && scale.isFinite, "hessian noise scale must be finite and ≥ 0")
         self.objective = objective
         self.scale = scale
@@ -65,4 +65,49 @@ public struct HessianNoise<O: Objective>: GradientNoise {
             }
         }
     }
+}
+
+extension HessianNoise {
+    /// The largest dimension for which state-dependent Hessian noise factors a dense d×d
+    /// Hessian per chain and step (O(d³)); separable landscapes have no limit.
+    public static let denseDimensionLimit = 100
+
+    /// hessian: N(0, scale²·H₊(x)) on any objective; a Gaussian with the factor computed once
+    /// where H is constant, `SeparableHessianNoise` where it is diagonal, `HessianNoise` else.
+    public static let entry: NoiseEntry = {
+        let scale = Parameter<Double>.number("scale", .value(1), .atLeast(0), "scale")
+        return NoiseEntry("hessian",
+                          summary: "ξ ~ N(0, scale²·H₊(x)), H₊ the Hessian at the iterate with negative eigenvalues clamped to 0: curvature-shaped, state-dependent noise",
+                          parameters: [scale.erased]) { p, context in
+            let s = try p(scale)
+            let objective = context.objective.objective, d = objective.dimension
+            let note = "hessian: scale²·H₊ with H₊ the positive semi-definite part of the Hessian"
+            if let h = objective.constantHessian {
+                let factor = PSDFactor.factor(h, order: d).map { s * $0 }
+                var covariance = [Double](repeating: 0, count: d * d)
+                for i in 0..<d {
+                    for j in 0..<d {
+                        var sum = 0.0
+                        for k in 0..<d { sum += factor[i * d + k] * factor[j * d + k] }
+                        covariance[i * d + j] = sum
+                    }
+                }
+                p.record("covariance", .matrix(covariance, d))
+                // A diagonal H has a diagonal factor (Cholesky, or Jacobi with no rotation).
+                var diagonal = true
+                for i in 0..<d { for j in 0..<d where i != j && h[i * d + j] != 0 { diagonal = false } }
+                let noise: any GradientNoise = diagonal ? DiagonalGaussianNoise(std: (0..<d).map { factor[$0 * d + $0] })
+                                                        : GaussianNoise(choleskyFactor: factor, dimension: d)
+                return BuiltNoise(noise, covariance: covariance, note: note + ", the same at every x")
+            }
+            if let separable = objective as? any SeparableObjective {
+                return BuiltNoise(SeparableHessianNoise(objective: separable, scale: s), note: note + " at x* (state dependent)")
+            }
+            guard d <= denseDimensionLimit else {
+                throw p.error(at: "type", "hessian noise factors the d×d Hessian of \(context.objective.type) per chain and step (O(d³)), too costly at d = \(d)",
+                              expected: "an objective of dimension ≤ \(denseDimensionLimit)")
+            }
+            return BuiltNoise(HessianNoise(objective: objective, scale: s), note: note + " at x* (state dependent)")
+        }
+    }()
 }

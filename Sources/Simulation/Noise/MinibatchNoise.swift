@@ -10,15 +10,18 @@
 /// All draws are addressed by (chain, step): index draw j from Philox block (j/2, t, c, 6),
 /// the finite data's label noise εⱼ is normal j of (t, c, 7), and streamed example j takes
 /// its normals from (t, c, 7 | (j + 1)·256). Results are therefore the same for any tiling
-/// of the chains or number of threads. Generic over the objective, so the per-example loop
-/// is specialised code.
-public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
-    public static var replacesGradient: Bool { true }
+/// of the chains or number of threads. The per-chain loop is the objective's own
+/// `addMinibatchGradients` (a requirement with a default implementation, so it is compiled
+/// for each data objective): one call per tile.
+public struct MinibatchNoise: StateDependentNoise {
+    public var replacesGradient: Bool { true }
 
-    public let objective: Data
+    public let objective: any DataObjective
     public let batchSize: Int
     public let replacement: Bool
     public let labelNoiseStd: Double
+    /// n, or nil for streamed data.
+    public let exampleCount: Int?
     public var dimension: Int { objective.dimension }
 
     /// - Parameters:
@@ -26,10 +29,10 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
     ///   - replacement: whether a batch of finite data may repeat an example.
     ///   - labelNoiseStd: σ_l ≥ 0, the std of extra noise on each sampled target (default 0;
     ///     only for objectives that accept label noise).
-    public init(objective: Data, batchSize: Int, replacement: Bool, labelNoiseStd: Double = 0) {
+    public init(objective: any DataObjective, batchSize: Int, replacement: Bool, labelNoiseStd: Double = 0) {
         precondition(batchSize >= 1, "batch size must be at least 1")
         precondition(labelNoiseStd >= 0 && labelNoiseStd.isFinite, "label noise std must be finite and ≥ 0")
-        precondition(labelNoiseStd == 0 || Data.acceptsLabelNoise, "label noise needs regression targets")
+        precondition(labelNoiseStd == 0 || type(of: objective).acceptsLabelNoise, "label noise needs regression targets")
         if let n = objective.exampleCount {
             precondition(replacement || batchSize <= n, "a batch without replacement holds at most n examples")
         } else {
@@ -39,10 +42,13 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
         self.batchSize = batchSize
         self.replacement = replacement
         self.labelNoiseStd = labelNoiseStd
+        self.exampleCount = objective.exampleCount
     }
 
     /// State dependent: see `gradientCovariance(at:)`.
     public var covariance: [Double]? { nil }
+
+    public func covariance(at x: [Double]) -> [Double] { gradientCovariance(at: x) }
 
     /// The covariance of the minibatch gradient at x (row-major d×d): C/B with C the
     /// `exampleGradientCovariance`; without replacement from n examples the sampling part is
@@ -50,7 +56,7 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
     /// part, independent per sampled example, is not.
     public func gradientCovariance(at x: [Double]) -> [Double] {
         let b = Double(batchSize)
-        guard let n = objective.exampleCount, !replacement else {
+        guard let n = exampleCount, !replacement else {
             return objective.exampleGradientCovariance(at: x, labelNoiseStd: labelNoiseStd).map { $0 / b }
         }
         let fpc = n > 1 ? Double(n - batchSize) / Double(n - 1) : 0
@@ -61,71 +67,29 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
 
     /// Whether every batch is the whole data set with exact targets: g = ∇f, no draws.
     var isFullBatch: Bool {
-        objective.exampleCount == batchSize && !replacement && labelNoiseStd == 0
+        exampleCount == batchSize && !replacement && labelNoiseStd == 0
     }
 
     /// Slots of the hash set of Floyd's algorithm: a power of two ≥ 2B (load ≤ ½).
     var tableCapacity: Int {
-        guard objective.exampleCount != nil, !replacement, !isFullBatch else { return 0 }
+        guard exampleCount != nil, !replacement, !isFullBatch else { return 0 }
         var capacity = 2
         while capacity < 2 * batchSize { capacity <<= 1 }
         return capacity
     }
 
     /// Adds the minibatch gradient to g (which the engine passes as zeros).
-    ///
-    /// Pre-specialised for the two data objectives, so the engine's generic call reaches
-    /// code compiled for the concrete type even without cross-module optimisation.
-    @_specialize(where Data == LinearRegression)
-    @_specialize(where Data == LogisticRegression)
     public func perturb(
         _ g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
         firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {
-        let d = dimension
-        let finite = objective.exampleCount != nil
-        let labelled = finite && labelNoiseStd > 0
-        // Per chain: its iterate (contiguous), the gradient being summed and one streamed
-        // example's normals (d + 2), then the batch's label noise.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * d + 2 + (labelled ? batchSize : 0)) { buffer in
-            let xc = buffer.baseAddress!, acc = xc + d, u = acc + d, labels = u + d + 2
-            if isFullBatch {
-                for c in 0..<count {
-                    for k in 0..<d { xc[k] = x[k * stride + c] }
-                    objective.fullGradient(at: xc, into: acc)
-                    for k in 0..<d { g[k * stride + c] += acc[k] }
-                }
-                return
-            }
-            let indexCount = finite ? batchSize : 1
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: indexCount + Swift.max(tableCapacity, 1)) { ints in
-                let indices = ints.baseAddress!, table = indices + indexCount
-                let generator = normals.generator
-                for c in 0..<count {
-                    let chain = UInt32(truncatingIfNeeded: firstChain + c)
-                    for k in 0..<d {
-                        xc[k] = x[k * stride + c]
-                        acc[k] = 0
-                    }
-                    if finite {
-                        sampleIndices(chain: chain, step: step, generator: generator, into: indices, table: table)
-                        if labelled { drawLabelNoise(into: labels, chain: chain, step: step, generator: generator) }
-                        objective.addExampleGradients(indices, count: batchSize, labelNoise: labelled ? UnsafePointer(labels) : nil,
-                                                      at: xc, into: acc)
-                    } else {
-                        objective.addStreamedExampleGradients(count: batchSize, labelNoiseStd: labelNoiseStd, at: xc, into: acc,
-                                                              scratch: u, chain: chain, step: step, generator: generator)
-                    }
-                    let scale = 1 / Double(batchSize)
-                    for k in 0..<d { g[k * stride + c] += scale * acc[k] }
-                }
-            }
-        }
+        objective.addMinibatchGradients(of: self, to: g, x: x, stride: stride, count: count, firstChain: firstChain,
+                                        step: step, generator: normals.generator)
     }
 
     /// σ_l·εⱼ for the B sampled examples of finite data: εⱼ is normal j of (t, c, 7).
     @inline(__always)
-    private func drawLabelNoise(into labels: UnsafeMutablePointer<Double>, chain: UInt32, step: UInt32, generator: Philox4x32) {
+    func drawLabelNoise(into labels: UnsafeMutablePointer<Double>, chain: UInt32, step: UInt32, generator: Philox4x32) {
         let sigma = labelNoiseStd
         var j = 0
         while j < batchSize {
@@ -146,7 +110,7 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
         chain: UInt32, step: UInt32, generator: Philox4x32, into indices: UnsafeMutablePointer<Int>,
         table: UnsafeMutablePointer<Int>
     ) {
-        guard let n = objective.exampleCount else { return }
+        guard let n = exampleCount else { return }
         let batch = batchSize
         var bits = (UInt64(0), UInt64(0))
         @inline(__always) func draw(_ j: Int) -> UInt64 {
@@ -190,6 +154,99 @@ public struct MinibatchNoise<Data: DataObjective>: GradientNoise {
                 _ = insert(top)
                 indices[j] = top
             }
+        }
+    }
+}
+
+extension DataObjective {
+    /// Adds the minibatch gradient of `noise` for each chain of a tile to g: the loop of
+    /// `MinibatchNoise.perturb`, compiled for each data objective.
+    public func addMinibatchGradients(
+        of noise: MinibatchNoise, to g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
+        firstChain: Int, step: UInt32, generator: Philox4x32
+    ) {
+        let d = dimension, batchSize = noise.batchSize, labelNoiseStd = noise.labelNoiseStd
+        let finite = noise.exampleCount != nil
+        let labelled = finite && labelNoiseStd > 0
+        // Per chain: its iterate (contiguous), the gradient being summed and one streamed
+        // example's normals (d + 2), then the batch's label noise.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * d + 2 + (labelled ? batchSize : 0)) { buffer in
+            let xc = buffer.baseAddress!, acc = xc + d, u = acc + d, labels = u + d + 2
+            if noise.isFullBatch {
+                for c in 0..<count {
+                    for k in 0..<d { xc[k] = x[k * stride + c] }
+                    fullGradient(at: xc, into: acc)
+                    for k in 0..<d { g[k * stride + c] += acc[k] }
+                }
+                return
+            }
+            let indexCount = finite ? batchSize : 1
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: indexCount + Swift.max(noise.tableCapacity, 1)) { ints in
+                let indices = ints.baseAddress!, table = indices + indexCount
+                for c in 0..<count {
+                    let chain = UInt32(truncatingIfNeeded: firstChain + c)
+                    for k in 0..<d {
+                        xc[k] = x[k * stride + c]
+                        acc[k] = 0
+                    }
+                    if finite {
+                        noise.sampleIndices(chain: chain, step: step, generator: generator, into: indices, table: table)
+                        if labelled { noise.drawLabelNoise(into: labels, chain: chain, step: step, generator: generator) }
+                        addExampleGradients(indices, count: batchSize, labelNoise: labelled ? UnsafePointer(labels) : nil,
+                                            at: xc, into: acc)
+                    } else {
+                        addStreamedExampleGradients(count: batchSize, labelNoiseStd: labelNoiseStd, at: xc, into: acc,
+                                                    scratch: u, chain: chain, step: step, generator: generator)
+                    }
+                    let scale = 1 / Double(batchSize)
+                    for k in 0..<d { g[k * stride + c] += scale * acc[k] }
+                }
+            }
+        }
+    }
+}
+
+extension MinibatchNoise {
+    /// minibatch: the gradient of B examples of a data objective.
+    public static let entry = makeEntry(
+        "minibatch",
+        summary: "the stochastic gradient is the minibatch gradient (1/B) Σ_{i∈batch} ∇ℓ_i(x) of a data objective (linear or logistic regression)",
+        labelNoise: nil,
+        batchSize: AnyParameter.documented("batch_size", default: "required", valid: "integer in 1...n", meaning: "B"),
+        replacement: Parameter<Bool>.flag("replacement", false, "sample the batch with replacement (default: B distinct examples, fresh each step)"))
+
+    /// label-noise: regression with fresh label noise on the sampled examples.
+    public static let labelNoiseEntry = makeEntry(
+        "label-noise",
+        summary: "regression: fresh label noise on the sampled examples each step (full batch unless batch_size)",
+        labelNoise: Parameter<Double>.number("std", .required, .atLeast(0), "standard deviation of the fresh label noise"),
+        batchSize: AnyParameter.documented("batch_size", default: "n (required for n: stream)", valid: "integer in 1...n", meaning: "B"),
+        replacement: nil)
+
+    static func makeEntry(_ name: String, summary: String, labelNoise: Parameter<Double>?, batchSize: AnyParameter,
+                          replacement: Parameter<Bool>?) -> NoiseEntry {
+        NoiseEntry(name, summary: summary, parameters: [labelNoise?.deferred, batchSize, replacement?.deferred].compactMap { $0 }) { p, context in
+            guard let data = context.objective.objective as? any DataObjective else {
+                throw p.error(at: "type", "\(name) noise needs a data objective",
+                              expected: labelNoise == nil ? "objective type linear-regression or logistic-regression"
+                                                          : "objective type linear-regression")
+            }
+            if labelNoise != nil, !type(of: data).acceptsLabelNoise {
+                throw p.error(at: "type", "\(name) needs regression targets; \(context.objective.type) has classes",
+                              expected: "objective type linear-regression, or label_flip in the logistic data")
+            }
+            let std = try labelNoise.map { try p($0, record: false) } ?? 0
+            let n = data.exampleCount
+            let limit = n.map { "an integer in 1...\($0) (n)" } ?? "an integer ≥ 1"
+            let batchNode = labelNoise == nil || n == nil ? try p.map.required("batch_size", expected: limit) : p.map["batch_size"]
+            let batch = try batchNode?.integer(limit) { $0 >= 1 && $0 <= (n ?? 1_000_000) } ?? n!
+            let sampled = try replacement.map { try p($0, record: false) } ?? false
+            p.record("batch_size", .integer(batch))
+            p.record("replacement", .bool(sampled))
+            p.record("label_noise_std", .number(std))
+            let noise = MinibatchNoise(objective: data, batchSize: batch, replacement: sampled, labelNoiseStd: std)
+            return BuiltNoise(noise, note: "minibatch: the population covariance of per-example gradients at x* divided by B"
+                                           + (sampled ? "" : ", times (n − B)/(n − 1) without replacement"))
         }
     }
 }

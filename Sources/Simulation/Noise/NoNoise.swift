@@ -8,3 +8,9 @@ public struct NoNoise: GradientNoise {
         firstChain: Int, step: UInt32, normals: NormalSource, scratch: UnsafeMutablePointer<Double>
     ) {}
 }
+
+extension NoNoise {
+    public static let entry = NoiseEntry("none", summary: "ξ = 0: full-batch gradient descent") { _, context in
+        BuiltNoise(NoNoise(dimension: context.objective.dimension), note: "no gradient noise")
+    }
+}

@@ -47,3 +47,28 @@ public struct RecordedNoise: GradientNoise {
         }
     }
 }
+
+extension RecordedNoise {
+    public static let entry: NoiseEntry = {
+        let file = AnyParameter.documented("file", default: "required",
+                                           valid: ".npy (float64/float32, [rows, d]) or .csv (rows of d numbers, optional header)",
+                                           meaning: "the noise vectors; a relative path is relative to the config file")
+        let mode = Parameter<String>.choice("mode", Mode.allCases.map(\.rawValue), .value(Mode.sequential.rawValue),
+                                            "sequential: row (t − 1) mod rows at step t in every chain (exact replay); bootstrap: a row drawn uniformly per chain and step")
+        return NoiseEntry("recorded", summary: "ξ from a file of recorded noise vectors, e.g. minibatch noise of a real model",
+                          parameters: [file, mode.erased]) { p, context in
+            let d = context.objective.dimension
+            let fileNode = try p.map.required("file", expected: "the path of a .npy or .csv file of noise vectors")
+            let name = try fileNode.string()
+            p.record("file", .string(name))
+            let chosen = Mode(rawValue: try p(mode))!
+            let (values, rows) = try context.build.services.numberRows(fileNode, columns: d, directory: context.build.directory)
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw fileNode.error("'\(name)' has a non-finite value in row \(bad / d)", expected: "finite numbers")
+            }
+            p.record("rows", .integer(rows))
+            return BuiltNoise(RecordedNoise(values: values, rows: rows, dimension: d, mode: chosen),
+                              note: "recorded: the covariance of the file's rows (not computed)")
+        }
+    }()
+}

@@ -40,3 +40,17 @@ public struct StudentTNoise: GradientNoise {
         }
     }
 }
+
+extension StudentTNoise {
+    public static let entry: NoiseEntry = {
+        let df = Parameter<Double>.number("df", .required, .above(0), "degrees of freedom")
+        let scale = Parameter<[Double]>.perCoordinate("scale", 1, .atLeast(0), "scale_k", what: "a scale")
+        return NoiseEntry("student-t",
+                          summary: "ξ_k = scale_k·T_k, T_k ~ Student-t(df): heavy tails (variance scale²·df/(df − 2) for df > 2)",
+                          parameters: [df.erased, scale.erased]) { p, _ in
+            let noise = StudentTNoise(df: try p(df), scale: try p(scale))
+            return BuiltNoise(noise, note: noise.df > 2 ? "Student-t: scale²·df/(df − 2) per coordinate"
+                                                        : "Student-t with df ≤ 2: infinite variance")
+        }
+    }()
+}

@@ -1,5 +1,5 @@
 /// f(x) = ½ Σ_k h_k (x_k − x*_k)²: the quadratic with an axis-aligned Hessian, O(d) per gradient.
-public struct DiagonalQuadratic: SeparableObjective {
+public struct DiagonalQuadratic: SeparableObjective, QuadraticObjective {
     public let dimension: Int
     public let minimum: [Double]
     public let curvatures: [Double]
@@ -22,6 +22,8 @@ public struct DiagonalQuadratic: SeparableObjective {
         for k in 0..<dimension { h[k * dimension + k] = curvatures[k] }
         return h
     }
+
+    public var constantHessian: [Double]? { hessian(at: minimum) }
 
     public func curvature(coordinate k: Int, at xk: Double) -> Double { curvatures[k] }
 

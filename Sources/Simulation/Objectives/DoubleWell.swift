@@ -94,3 +94,30 @@ public struct DoubleWell: SeparableObjective {
         }
     }
 }
+
+extension DoubleWell {
+    public static let entry: ObjectiveEntry = {
+        let dim = Parameter<Int>.integer("dim", .derived, .within(1...1000), "d", defaultText: "2 (or 1 + the curvature list's length)")
+        let barrier = Parameter<Double>.number("barrier", .value(1), .above(0), "barrier height between the wells at x₀ = ±1")
+        let tilt = AnyParameter.documented("tilt", default: "0", valid: "a number, |tilt| ≤ 4e12·barrier", meaning: "tilt > 0 deepens the left well")
+        let curvature = AnyParameter.documented("curvature", default: "1", valid: "≥ 0, scalar or d − 1 values", meaning: "curvatures of x₁ … x_{d−1}")
+        return ObjectiveEntry("double-well",
+                              summary: "f = barrier·(x₀² − 1)² + tilt·x₀ + ½ Σ_{i≥1} curvature_i·x_i²: two basins in x₀",
+                              parameters: [dim.deferred, barrier.deferred, tilt, curvature]) { p, _ in
+            let listed = p.map["curvature"].flatMap { $0.isList ? try? $0.sequence().count + 1 : nil }
+            let d = try p.optional(dim) ?? listed ?? 2
+            p.record("dim", .integer(d))
+            let height = try p(barrier)
+            // The wells solve x³ − x + tilt/(4·barrier) = 0; beyond |tilt| = 4e12·barrier they
+            // would sit at |x₀| > 1e4 and f overflow near them.
+            let slope = try p.map["tilt"]?.finite("a tilt with |tilt| ≤ 4e12·barrier (\(4e12 * height))") {
+                Swift.abs($0 / (4 * height)) <= 1e12
+            } ?? 0
+            p.record("tilt", .number(slope))
+            let curvatures = d == 1 ? [] : try p.map["curvature"]?.scalarOrVector(count: d - 1, expected: "a curvature ≥ 0") { $0 >= 0 }
+                ?? [Double](repeating: 1, count: d - 1)
+            p.record("curvature", .numbers(curvatures))
+            return DoubleWell(barrier: height, tilt: slope, curvatures: curvatures)
+        }
+    }()
+}

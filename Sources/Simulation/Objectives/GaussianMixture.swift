@@ -385,3 +385,45 @@ struct OnlineLogSumExp {
         return (weight, nil)
     }
 }
+
+extension GaussianMixture {
+    public static let entry = ObjectiveEntry(
+        "gaussian-mixture", summary: "f = −log Σ_k w_k·N(x; μ_k, Σ_k): basins of chosen depth and sharpness",
+        parameters: [
+            .documented("weights", default: "required", valid: "> 0 each", meaning: "w_k (depth of basin k)"),
+            .documented("means", default: "required", valid: "one d-vector per component", meaning: "μ_k"),
+            .documented("covariances", default: "required", valid: "per component a variance > 0 (isotropic) or an SPD d×d matrix",
+                        meaning: "Σ_k (sharpness of basin k)"),
+        ]
+    ) { p, _ in
+        let weightsNode = try p.map.required("weights", expected: "the component weights, each > 0")
+        let weights = try weightsNode.vector(count: nil, expected: "weights > 0") { $0 > 0 }
+        let meansNode = try p.map.required("means", expected: "one mean vector per component")
+        let means = try meansNode.sequence().map { try $0.vector(count: nil, expected: "finite numbers") { _ in true } }
+        guard means.count == weights.count else {
+            throw meansNode.error("has \(means.count) means for \(weights.count) weights", expected: "one mean per weight")
+        }
+        let d = means[0].count
+        for (k, m) in means.enumerated() where m.count != d {
+            throw meansNode.error("mean \(k) has \(m.count) coordinates but mean 0 has \(d)", expected: "means of equal dimension")
+        }
+        let covariancesNode = try p.map.required("covariances", expected: "a variance or d×d matrix per component")
+        let items = try covariancesNode.sequence()
+        guard items.count == weights.count else {
+            throw covariancesNode.error("has \(items.count) entries for \(weights.count) weights", expected: "one covariance per weight")
+        }
+        let covariances: [[Double]] = try items.map { item in
+            if item.isList { return try item.squareMatrix(size: d) }
+            let variance = try item.finite("a variance > 0") { $0 > 0 }
+            return (0..<(d * d)).map { $0 % (d + 1) == 0 ? variance : 0 }
+        }
+        p.record("weights", .numbers(weights))
+        p.record("means", .array(means.map { .numbers($0) }))
+        p.record("covariances", .array(covariances.map { .matrix($0, d) }))
+        do {
+            return try GaussianMixture(weights: weights, means: means, covariances: covariances)
+        } catch {
+            throw covariancesNode.error("\(error)", expected: "symmetric positive-definite covariances")
+        }
+    }
+}

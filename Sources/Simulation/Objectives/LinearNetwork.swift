@@ -125,3 +125,15 @@ public struct LinearNetwork: Objective {
         }
     }
 }
+
+extension LinearNetwork {
+    public static let entry: ObjectiveEntry = {
+        let depth = Parameter<Int>.integer("depth", .value(2), .within(1...1000), "number of scalar factors (d)")
+        let target = Parameter<Double>.number("target", .value(1), ValidRange("a number", phrase: { _ in "a finite target" }) { _ in true },
+                                              "the product to reach")
+        return ObjectiveEntry("linear-network", summary: "f = ½ (Π_i x_i − target)²: a manifold of minima whose sharpness varies along it",
+                              parameters: [depth.erased, target.erased]) { p, _ in
+            try LinearNetwork(depth: p(depth), target: p(target))
+        }
+    }()
+}

@@ -27,6 +27,12 @@ public protocol Objective: Sendable {
     /// basin[c] = the index into `basinMinima` of the basin holding chain c of a tile, for
     /// c < count. Called at every step when basins are tracked: cheap, no allocation.
     func classifyBasins(_ x: UnsafePointer<Double>, stride: Int, count: Int, into basin: UnsafeMutablePointer<Int>)
+    /// The Hessian (row-major d×d) where it is the same at every x (quadratics, linear
+    /// regression), else nil: noise shaped by it is then drawn with a factor computed once.
+    var constantHessian: [Double]? { get }
+    /// How `classifyBasins` assigns a point to a basin, in words (summary.json); "none" for a
+    /// single-basin landscape.
+    var basinRule: String { get }
 }
 
 extension Objective {
@@ -40,6 +46,10 @@ extension Objective {
 
     public var basinMinima: [[Double]] { [] }
 
+    public var constantHessian: [Double]? { nil }
+
+    public var basinRule: String { "none" }
+
     public func classifyBasins(_ x: UnsafePointer<Double>, stride: Int, count: Int, into basin: UnsafeMutablePointer<Int>) {
         for c in 0..<count { basin[c] = 0 }
     }
@@ -51,9 +61,24 @@ extension Objective {
 public protocol SeparableObjective: Objective {
     /// ∂²f/∂x_k² where coordinate k has the value xk.
     func curvature(coordinate k: Int, at xk: Double) -> Double
+    /// g[k·stride + c] += scale·√max(h_k(x_k), 0)·z[k·stride + c] over a tile: the
+    /// Hessian-shaped noise of `SeparableHessianNoise`. Not to be implemented: the default,
+    /// compiled for each landscape, calls `curvature` inline.
+    func addCurvatureNoise(to g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, normals z: UnsafePointer<Double>,
+                           scale: Double, stride: Int, count: Int)
 }
 
 extension SeparableObjective {
+    public func addCurvatureNoise(to g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, normals z: UnsafePointer<Double>,
+                                  scale: Double, stride: Int, count: Int) {
+        for k in 0..<dimension {
+            let xk = x + k * stride, gk = g + k * stride, zk = z + k * stride
+            for c in 0..<count {
+                gk[c] += scale * (Swift.max(curvature(coordinate: k, at: xk[c]), 0).squareRoot() * zk[c])
+            }
+        }
+    }
+
     /// The diagonal Hessian from `curvature`.
     public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
         let d = dimension

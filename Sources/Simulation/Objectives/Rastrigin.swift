@@ -74,3 +74,14 @@ public struct Rastrigin: SeparableObjective {
     @inline(__always)
     static func reduced(_ x: Double) -> Double { x - x.rounded() }
 }
+
+extension Rastrigin {
+    public static let entry: ObjectiveEntry = {
+        let dim = Parameter<Int>.integer("dim", .value(2), .within(1...1000), "d")
+        let amplitude = Parameter<Double>.number("amplitude", .value(10), .atLeast(0), "A")
+        return ObjectiveEntry("rastrigin", summary: "f = A·d + Σ (x_i² − A·cos(2πx_i)): many local minima, global minimum 0 at 0",
+                              parameters: [dim.erased, amplitude.erased]) { p, _ in
+            try Rastrigin(dimension: p(dim), amplitude: p(amplitude))
+        }
+    }()
+}

@@ -194,3 +194,17 @@ public struct Rosenbrock: Objective {
         return pool.min { $0.value < $1.value }!.x
     }
 }
+
+extension Rosenbrock {
+    public static let entry: ObjectiveEntry = {
+        let dim = Parameter<Int>.integer("dim", .value(2), .within(2...1000), "d")
+        // Bounded so that x* (a² for d = 2) and f near it (b·x⁴) stay finite.
+        let a = Parameter<Double>.number("a", .value(1), ValidRange("|a| ≤ 1e6", phrase: { _ in "a number with |a| ≤ 1e6" }) { Swift.abs($0) <= 1e6 },
+                                         "a (x* = 1 for a = 1)")
+        let b = Parameter<Double>.number("b", .value(100), .interval(0, 1e10, closedBelow: false), "valley steepness b")
+        return ObjectiveEntry("rosenbrock", summary: "f = Σ_{i<d−1} b(x_{i+1} − x_i²)² + (a − x_i)²: a curved, narrow valley",
+                              parameters: [dim.erased, a.erased, b.erased]) { p, _ in
+            try Rosenbrock(dimension: p(dim), a: p(a), b: p(b))
+        }
+    }()
+}

@@ -55,3 +55,13 @@ public struct StyblinskiTang: SeparableObjective {
         }
     }
 }
+
+extension StyblinskiTang {
+    public static let entry: ObjectiveEntry = {
+        let dim = Parameter<Int>.integer("dim", .value(2), .within(1...1000), "d")
+        return ObjectiveEntry("styblinski-tang", summary: "f = ½ Σ (x_i⁴ − 16x_i² + 5x_i): 2^d local minima, global at x_i ≈ −2.9035",
+                              parameters: [dim.erased]) { p, _ in
+            try StyblinskiTang(dimension: p(dim))
+        }
+    }()
+}

@@ -1,52 +1,58 @@
 /// Adagrad exactly as torch.optim.Adagrad.
 ///
-///     g ← g + λ·x                                   (coupled L2)
+///     (g ← g + λ·x: coupled weight decay, applied before the rule)
 ///     clr = lr/(1 + (t − 1)·lr_decay)
 ///     S ← S + g²                                    (S starts at initial_accumulator_value)
 ///     x ← x − clr·g/(√S + ε)                        (ε outside the square root)
 ///
 /// optax.adagrad differs: g/√(S + ε), initial accumulator 0.1, ε = 1e-7, no lr_decay.
 ///
-/// - Parameters:
-///   - lrDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 (torch's defaults).
-///   - weightDecay: λ per coordinate.
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct Adagrad: Optimizer {
     public let lrDecay: Double
-    public let weightDecay: WeightDecay
     public let initialAccumulatorValue: Double
     public let eps: Double
+    /// The sum of squared gradients S.
+    let sum: StateVector
+    public let state: [StateVector]
 
-    public init(lrDecay: Double = 0, weightDecay: WeightDecay, initialAccumulatorValue: Double = 0, eps: Double = 1e-10) {
+    public init(lrDecay: Double = Parameters.lrDecay.defaultValue, initialAccumulatorValue: Double = Parameters.initial.defaultValue,
+                eps: Double = Parameters.eps.defaultValue) {
         self.lrDecay = lrDecay
-        self.weightDecay = weightDecay
         self.initialAccumulatorValue = initialAccumulatorValue
         self.eps = eps
+        var layout = StateLayout()
+        sum = layout.vector(startingAt: initialAccumulatorValue)
+        state = layout.vectors
     }
 
-    public var stateVectors: Int { 1 }
-
-    public func initializeState(_ state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int) {
-        let start = initialAccumulatorValue
-        for k in 0..<dimension {
-            let row = state + k * stride
-            for c in 0..<count { row[c] = start }
-        }
-    }
-
-    public func update(
-        _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-        state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalSource, firstChain: Int
-    ) {
-        let eps = eps
-        let clr = lr / (1 + Double(step - 1) * lrDecay)
-        for k in 0..<dimension {
-            let xk = x + k * stride, gk = g + k * stride, sk = state + k * stride
-            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: false)
+    public func update(_ tile: OptimizerTile) {
+        let eps = eps, count = tile.count
+        let clr = tile.lr / (1 + Double(tile.step - 1) * lrDecay)
+        for k in 0..<tile.dimension {
+            let x = tile.x(k), g = tile.g(k), s = tile.row(sum, k)
             for c in 0..<count {
-                sk[c] += gk[c] * gk[c]
-                xk[c] -= clr * (gk[c] / (sk[c].squareRoot() + eps))
+                s[c] += g[c] * g[c]
+                x[c] -= clr * (g[c] / (s[c].squareRoot() + eps))
             }
         }
     }
+}
+
+extension Adagrad {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let lrDecay = Parameter<Double>.number("lr_decay", .value(0), .atLeast(0), "learning-rate decay")
+        public static let initial = Parameter<Double>.number("initial_accumulator_value", .value(0), .atLeast(0), "S at the start")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-10), .atLeast(0), "ε, outside the square root")
+    }
+
+    public static let entry: OptimizerEntry = {
+        let weightDecay = WeightDecayDeclaration.coupled()
+        return OptimizerEntry(
+            "adagrad", summary: "torch.optim.Adagrad: S ← S + g²; x ← x − lr/(1 + (t − 1)·lr_decay)·g/(√S + ε)",
+            parameters: [Parameters.lrDecay.erased, weightDecay.decay.erased, Parameters.initial.erased, Parameters.eps.erased], weightDecay: weightDecay
+        ) { p in Adagrad(lrDecay: try p(Parameters.lrDecay), initialAccumulatorValue: try p(Parameters.initial), eps: try p(Parameters.eps)) }
+    }()
 }

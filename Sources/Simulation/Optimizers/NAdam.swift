@@ -1,6 +1,6 @@
 /// NAdam exactly as torch.optim.NAdam (Dozat's momentum schedule).
 ///
-///     decoupled:  x ← x·(1 − lr·λ)          otherwise:  g ← g + λ·x
+///     (x ← x·(1 − lr·λ) decoupled, or g ← g + λ·x: weight decay, applied before the rule)
 ///     μₜ = β₁·(1 − ½·0.96^(t·ψ)),  μₜ₊₁ = β₁·(1 − ½·0.96^((t+1)·ψ))     (ψ = momentum_decay)
 ///     P ← P·μₜ                                      (P starts at 1: P = ∏_{i≤t} μᵢ)
 ///     m ← β₁·m + (1 − β₁)·g;  v ← β₂·v + (1 − β₂)·g²
@@ -18,67 +18,72 @@
 /// subnormal range (from t ≈ 976 with the defaults) and stays there, since μₜ > ½ rounds the
 /// smallest subnormal back up, which makes every later step ~10× slower on x86.
 ///
-/// - Parameters:
-///   - beta1: 0.9, beta2: 0.999, eps: 1e-8, momentumDecay: 4e-3 (torch's defaults).
-///   - weightDecay: λ per coordinate.
-///   - decoupledWeightDecay: false (torch's decoupled_weight_decay).
+/// Defaults: torch's, declared once in `Parameters` (the catalogue's and the initialiser's).
 public struct NAdam: Optimizer {
     public let beta1: Double
     public let beta2: Double
     public let eps: Double
-    public let weightDecay: WeightDecay
     public let momentumDecay: Double
-    public let decoupledWeightDecay: Bool
     /// P is held at 0 below this; 0 gives torch's literal product (for tests).
     var productFloor = 0x1p-60
+    /// The moments m and v, and the product P of the momentum schedule.
+    let m: StateVector, v: StateVector, product: StateVector
+    public let state: [StateVector]
 
-    public init(beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: WeightDecay,
-                momentumDecay: Double = 4e-3, decoupledWeightDecay: Bool = false) {
+    public init(beta1: Double = Parameters.betas.defaultValue[0], beta2: Double = Parameters.betas.defaultValue[1],
+                eps: Double = Parameters.eps.defaultValue, momentumDecay: Double = Parameters.momentumDecay.defaultValue) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
-        self.weightDecay = weightDecay
         self.momentumDecay = momentumDecay
-        self.decoupledWeightDecay = decoupledWeightDecay
+        var layout = StateLayout()
+        m = layout.vector()
+        v = layout.vector()
+        product = layout.vector(startingAt: 1)
+        state = layout.vectors
     }
 
-    public var stateVectors: Int { 3 }
-
-    public func initializeState(_ state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int) {
-        for s in 0..<3 {
-            let start = s == 2 ? 1.0 : 0.0
-            for k in 0..<dimension {
-                let row = state + (s * dimension + k) * stride
-                for c in 0..<count { row[c] = start }
-            }
-        }
-    }
-
-    public func update(
-        _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-        state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalSource, firstChain: Int
-    ) {
-        let b1 = beta1, b2 = beta2, eps = eps
-        let t = Double(step)
+    public func update(_ tile: OptimizerTile) {
+        let b1 = beta1, b2 = beta2, eps = eps, count = tile.count
+        let t = Double(tile.step)
         let bc2 = 1 - _pow(b2, t)
         let mu = b1 * (1 - 0.5 * _pow(0.96, t * momentumDecay))
         let muNext = b1 * (1 - 0.5 * _pow(0.96, (t + 1) * momentumDecay))
-        let gradientRate = lr * (1 - mu), momentumRate = lr * muNext, floor = productFloor
-        for k in 0..<dimension {
-            let xk = x + k * stride, gk = g + k * stride
-            let mk = state + k * stride, vk = state + (dimension + k) * stride
-            let pk = state + (2 * dimension + k) * stride
-            weightDecay.apply(coordinate: k, x: xk, gradient: gk, count: count, lr: lr, decoupled: decoupledWeightDecay)
+        let gradientRate = tile.lr * (1 - mu), momentumRate = tile.lr * muNext, floor = productFloor
+        for k in 0..<tile.dimension {
+            let x = tile.x(k), g = tile.g(k), m = tile.row(self.m, k), v = tile.row(self.v, k), p = tile.row(product, k)
             for c in 0..<count {
-                let product = pk[c] * mu
-                pk[c] = Swift.abs(product) < floor ? 0 : product
-                mk[c] = b1 * mk[c] + (1 - b1) * gk[c]
-                vk[c] = b2 * vk[c] + (1 - b2) * gk[c] * gk[c]
-                let den = (vk[c] / bc2).squareRoot() + eps
-                xk[c] -= gradientRate / (1 - pk[c]) * (gk[c] / den)
-                xk[c] -= momentumRate / (1 - pk[c] * muNext) * (mk[c] / den)
+                let product = p[c] * mu
+                p[c] = Swift.abs(product) < floor ? 0 : product
+                m[c] = b1 * m[c] + (1 - b1) * g[c]
+                v[c] = b2 * v[c] + (1 - b2) * g[c] * g[c]
+                let den = (v[c] / bc2).squareRoot() + eps
+                x[c] -= gradientRate / (1 - p[c]) * (g[c] / den)
+                x[c] -= momentumRate / (1 - p[c] * muNext) * (m[c] / den)
             }
         }
     }
+}
+
+extension NAdam {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let betas = Parameter<[Double]>.numbers("betas", count: 2, .value([0.9, 0.999]), each: .interval(0, 1, closedAbove: false), "β₁, β₂")
+        public static let eps = Parameter<Double>.number("eps", .value(1e-8), .atLeast(0), "ε")
+        public static let momentumDecay = Parameter<Double>.number("momentum_decay", .value(4e-3), .atLeast(0), "ψ")
+        public static let decoupled = Parameter<Bool>.flag("decoupled_weight_decay", false, "decay x ← x·(1 − lr·λ) instead of coupled L2")
+    }
+
+    public static let entry: OptimizerEntry = {
+        let weightDecay = WeightDecayDeclaration.coupled(decoupledBy: Parameters.decoupled)
+        return OptimizerEntry(
+            "nadam", summary: "torch.optim.NAdam: Adam with Dozat's momentum schedule μ_t = β₁(1 − ½·0.96^(tψ))",
+            parameters: [Parameters.betas.erased, Parameters.eps.erased, weightDecay.decay.erased, Parameters.momentumDecay.erased, Parameters.decoupled.erased],
+            weightDecay: weightDecay
+        ) { p in
+            let b = try p(Parameters.betas)
+            return NAdam(beta1: b[0], beta2: b[1], eps: try p(Parameters.eps), momentumDecay: try p(Parameters.momentumDecay))
+        }
+    }()
 }

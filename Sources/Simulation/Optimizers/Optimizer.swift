@@ -1,54 +1,55 @@
-/// An update rule, applied to a block of chains in structure-of-arrays layout.
+/// An update rule, applied to one tile of chains at a time (`OptimizerTile`).
 ///
-/// Index k·stride + c holds coordinate k of chain c in `x` and `gradient`; state vector s
-/// of the optimizer lives at (s·d + k)·stride + c in `state`. The gradient handed over has
-/// already been perturbed and clipped (SPEC §4 steps 1–3); the optimizer may overwrite it.
-/// `step` is the 1-based update count t and `lr` the scheduled learning rate lr_t.
+/// The gradient handed over has already been perturbed, clipped and (when the optimizer's
+/// catalogue entry declares it) weight-decayed (SPEC §4 steps 1–3, `WeightDecay`); the rule
+/// may overwrite it. A rule names its state vectors (`StateVector`, declared with a
+/// `StateLayout`) and reaches them through the tile, never through offsets of its own.
 public protocol Optimizer: Sendable {
-    /// How many d-vectors of state each chain carries (momentum buffers, moments …).
-    var stateVectors: Int { get }
-    /// Writes the initial state (zeros unless the rule says otherwise).
-    func initializeState(_ state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int)
-    func update(
-        _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-        state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalSource, firstChain: Int
-    )
+    /// The d-vectors of state each chain carries (momentum buffers, moments …), in storage order.
+    var state: [StateVector] { get }
+    /// One update of every chain of the tile.
+    func update(_ tile: OptimizerTile)
 }
 
 extension Optimizer {
+    /// How many d-vectors of state each chain carries.
+    public var stateVectors: Int { state.count }
+
+    /// Writes every state vector's start value into a block of chains (layout of `OptimizerTile`).
     public func initializeState(_ state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int) {
-        for s in 0..<stateVectors {
+        for vector in self.state {
+            let start = vector.initialValue
             for k in 0..<dimension {
-                let row = state + (s * dimension + k) * stride
-                for c in 0..<count { row[c] = 0 }
+                let row = state + (vector.index * dimension + k) * stride
+                for c in 0..<count { row[c] = start }
             }
         }
     }
 }
 
-/// Per-coordinate weight decay: one value per coordinate, or the same for all.
-public struct WeightDecay: Sendable, Equatable {
-    public let values: [Double]
-    public init(_ values: [Double]) { self.values = values }
-    public init(uniform value: Double, dimension: Int) {
-        self.values = [Double](repeating: value, count: dimension)
-    }
-    public var isZero: Bool { values.allSatisfy { $0 == 0 } }
+/// One d-vector of optimizer state per chain (a moment, a momentum buffer …): its row block
+/// in the tile's state and the value it starts from.
+public struct StateVector: Sendable, Equatable {
+    public let index: Int
+    public let initialValue: Double
+}
 
-    /// Coordinate k of a tile: coupled L2, g ← g + λ_k·x (torch's `weight_decay`), or
-    /// decoupled, x ← x·(1 − lr·λ_k) (torch AdamW's, at the start of the step).
-    @inline(__always)
-    func apply(coordinate k: Int, x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-               count: Int, lr: Double, decoupled: Bool) {
-        let decay = values[k]
-        guard decay != 0 else { return }
-        if decoupled {
-            let factor = 1 - lr * decay
-            for c in 0..<count { x[c] *= factor }
-        } else {
-            for c in 0..<count { g[c] += decay * x[c] }
-        }
+/// Declares an optimizer's state vectors in storage order:
+///
+///     var layout = StateLayout()
+///     m = layout.vector()
+///     v = layout.vector()
+///     state = layout.vectors
+public struct StateLayout: Sendable {
+    public private(set) var vectors: [StateVector] = []
+
+    public init() {}
+
+    /// The next state vector, starting at `initialValue` in every chain.
+    public mutating func vector(startingAt initialValue: Double = 0) -> StateVector {
+        let vector = StateVector(index: vectors.count, initialValue: initialValue)
+        vectors.append(vector)
+        return vector
     }
 }
 

@@ -1,6 +1,6 @@
 /// Stochastic gradient Langevin dynamics (Welling & Teh 2011).
 ///
-///     g ← g + λ·x                                   (coupled L2, as SGD)
+///     (g ← g + λ·x: coupled weight decay, applied before the rule, as SGD)
 ///     x ← x − lr·g + √(2·lr·T)·ξ,   ξ ~ N(0, I)     (T = temperature)
 ///
 /// ξ comes from the chain's own `.optimizerNoise` stream at this step (`NormalSource`), drawn
@@ -8,41 +8,45 @@
 /// chain's trajectory does not depend on how chains are tiled. With T = 0 no normals are drawn
 /// and the rule is plain SGD. No state.
 ///
-/// - Parameters:
-///   - temperature: T ≥ 0; T = 1 samples the Gibbs density ∝ exp(−f) for small lr.
-///   - weightDecay: λ per coordinate.
+/// - Parameter temperature: T ≥ 0; T = 1 samples the Gibbs density ∝ exp(−f) for small lr.
 public struct SGLD: Optimizer {
     public let temperature: Double
-    public let weightDecay: WeightDecay
 
-    public init(temperature: Double, weightDecay: WeightDecay) {
+    public init(temperature: Double) {
         self.temperature = temperature
-        self.weightDecay = weightDecay
     }
 
-    public var stateVectors: Int { 0 }
+    public var state: [StateVector] { [] }
 
-    public func update(
-        _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-        state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalSource, firstChain: Int
-    ) {
-        for k in 0..<dimension {
-            let xk = x + k * stride, gk = g + k * stride
-            let decay = weightDecay.values[k]
-            if decay != 0 {
-                for c in 0..<count { xk[c] -= lr * (gk[c] + decay * xk[c]) }
-            } else {
-                for c in 0..<count { xk[c] -= lr * gk[c] }
-            }
+    public func update(_ tile: OptimizerTile) {
+        let lr = tile.lr, count = tile.count
+        for k in 0..<tile.dimension {
+            let x = tile.x(k), g = tile.g(k)
+            for c in 0..<count { x[c] -= lr * g[c] }
         }
         guard temperature != 0 else { return }
         let scale = (2 * lr * temperature).squareRoot()
-        normals.fill(g, stride: stride, count: count, dimension: dimension, firstChain: firstChain,
-                     step: UInt32(truncatingIfNeeded: step), purpose: .optimizerNoise)
-        for k in 0..<dimension {
-            let xk = x + k * stride, zk = g + k * stride
-            for c in 0..<count { xk[c] += scale * zk[c] }
+        tile.normals.fill(tile.g, stride: tile.stride, count: count, dimension: tile.dimension, firstChain: tile.firstChain,
+                          step: UInt32(truncatingIfNeeded: tile.step), purpose: .optimizerNoise)
+        for k in 0..<tile.dimension {
+            let x = tile.x(k), z = tile.g(k)
+            for c in 0..<count { x[c] += scale * z[c] }
         }
     }
+}
+
+extension SGLD {
+    /// The parameters as the catalogue declares them: each default, range and meaning is
+    /// written here once (the initialiser's defaults are these).
+    public enum Parameters {
+        public static let temperature = Parameter<Double>.number("temperature", .value(1), .atLeast(0),
+                                                   "T: the Gibbs density exp(−f/T) is the small-lr limit")
+    }
+
+    public static let entry: OptimizerEntry = {
+        return OptimizerEntry(
+            "sgld", summary: "stochastic gradient Langevin dynamics: x ← x − lr·g + √(2·lr·T)·N(0, I)",
+            parameters: [Parameters.temperature.erased], weightDecay: .coupled()
+        ) { p in SGLD(temperature: try p(Parameters.temperature)) }
+    }()
 }

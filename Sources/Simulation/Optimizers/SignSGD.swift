@@ -2,16 +2,13 @@
 public struct SignSGD: Optimizer {
     public init() {}
 
-    public var stateVectors: Int { 0 }
+    public var state: [StateVector] { [] }
 
-    public func update(
-        _ x: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>,
-        state: UnsafeMutablePointer<Double>, stride: Int, count: Int, dimension: Int,
-        lr: Double, step: Int, normals: NormalSource, firstChain: Int
-    ) {
-        for k in 0..<dimension {
-            let xk = x + k * stride, gk = g + k * stride
-            for c in 0..<count { xk[c] -= lr * Self.sign(gk[c]) }
+    public func update(_ tile: OptimizerTile) {
+        let lr = tile.lr, count = tile.count
+        for k in 0..<tile.dimension {
+            let x = tile.x(k), g = tile.g(k)
+            for c in 0..<count { x[c] -= lr * Self.sign(g[c]) }
         }
     }
 }
@@ -22,4 +19,8 @@ extension SignSGD {
     static func sign(_ value: Double) -> Double {
         value > 0 ? 1 : (value < 0 ? -1 : value)
     }
+}
+
+extension SignSGD {
+    public static let entry = OptimizerEntry("signsgd", summary: "optax.sign_sgd: x ← x − lr·sign(g) (sign(0) = 0)") { _ in SignSGD() }
 }

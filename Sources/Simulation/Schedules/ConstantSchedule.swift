@@ -4,3 +4,7 @@ public struct ConstantSchedule: Schedule {
     public init(baseLR: Double) { self.baseLR = baseLR }
     public func learningRate(afterSchedulerSteps k: Int) -> Double { baseLR }
 }
+
+extension ConstantSchedule {
+    public static let entry = ScheduleEntry("constant", summary: "lr_t = lr") { _, _ in { ConstantSchedule(baseLR: $0) } }
+}

@@ -29,3 +29,17 @@ public struct CosineWarmRestartsSchedule: Schedule {
         return etaMin + (baseLR - etaMin) * (1 + _cos(Double.pi * Double(current) / Double(period))) / 2
     }
 }
+
+extension CosineWarmRestartsSchedule {
+    public static let entry: ScheduleEntry = {
+        let t0 = Parameter<Int>.integer("T_0", .required, .atLeast(1), "first period")
+        let tMult = Parameter<Int>.integer("T_mult", .value(1), .atLeast(1), "period growth")
+        let etaMin = Parameter<Double>.number("eta_min", .value(0), .atLeast(0), "η_min")
+        return ScheduleEntry("cosine-warm-restarts",
+                             summary: "torch CosineAnnealingWarmRestarts: cosine over periods T_0·T_mult^i, restarting at lr",
+                             parameters: [t0.erased, tMult.erased, etaMin.erased]) { p, _ in
+            let (first, growth, eta) = (try p(t0), try p(tMult), try p(etaMin))
+            return { CosineWarmRestartsSchedule(baseLR: $0, t0: first, tMult: growth, etaMin: eta) }
+        }
+    }()
+}

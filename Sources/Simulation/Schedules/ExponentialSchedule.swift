@@ -12,3 +12,13 @@ public struct ExponentialSchedule: Schedule {
         baseLR * _pow(gamma, Double(k))
     }
 }
+
+extension ExponentialSchedule {
+    public static let entry: ScheduleEntry = {
+        let gamma = Parameter<Double>.number("gamma", .required, .above(0), "γ")
+        return ScheduleEntry("exponential", summary: "torch ExponentialLR: lr·γ^k", parameters: [gamma.erased]) { p, _ in
+            let g = try p(gamma)
+            return { ExponentialSchedule(baseLR: $0, gamma: g) }
+        }
+    }()
+}

@@ -19,3 +19,19 @@ public struct InverseSqrtSchedule: Schedule {
         return baseLR / (Double(k + shift) / Double(timescale)).squareRoot()
     }
 }
+
+extension InverseSqrtSchedule {
+    public static let entry: ScheduleEntry = {
+        let warmup = Parameter<Int>.integer("warmup_steps", .value(0), .atLeast(0), "w")
+        let timescale = Parameter<Int>.integer("timescale", .derived, .atLeast(1), "τ",
+                                               defaultText: "warmup_steps, or 10000 without warm-up")
+        return ScheduleEntry("inverse-sqrt",
+                             summary: "transformers' inverse square root: lr·k/w for k < w, then lr/√((k + τ − w)/τ)",
+                             parameters: [warmup.erased, timescale.erased]) { p, _ in
+            let w = try p(warmup)
+            let tau = try p.optional(timescale) ?? (w > 0 ? w : 10_000)
+            p.record("timescale", .integer(tau))
+            return { InverseSqrtSchedule(baseLR: $0, warmupSteps: w, timescale: tau) }
+        }
+    }()
+}

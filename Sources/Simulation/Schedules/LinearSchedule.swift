@@ -19,3 +19,16 @@ public struct LinearSchedule: Schedule {
         return baseLR * (startFactor + (endFactor - startFactor) * progress)
     }
 }
+
+extension LinearSchedule {
+    public static let entry: ScheduleEntry = {
+        let start = Parameter<Double>.number("start_factor", .value(1.0 / 3.0), .interval(0, 1, closedBelow: false), "s", defaultText: "1/3")
+        let end = Parameter<Double>.number("end_factor", .value(1), .interval(0, 1), "e")
+        let total = Parameter<Int>.integer("total_iters", .value(5), .atLeast(0), "n")
+        return ScheduleEntry("linear", summary: "torch LinearLR: lr·(s + (e − s)·min(k, n)/n), k = t − 1",
+                             parameters: [start.erased, end.erased, total.erased]) { p, _ in
+            let (s, e, n) = (try p(start), try p(end), try p(total))
+            return { LinearSchedule(baseLR: $0, startFactor: s, endFactor: e, totalIters: n) }
+        }
+    }()
+}

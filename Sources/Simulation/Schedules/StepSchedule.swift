@@ -15,3 +15,14 @@ public struct StepSchedule: Schedule {
         baseLR * _pow(gamma, Double(k / stepSize))
     }
 }
+
+extension StepSchedule {
+    public static let entry: ScheduleEntry = {
+        let stepSize = Parameter<Int>.integer("step_size", .required, .atLeast(1), "steps between decays")
+        let gamma = Parameter<Double>.number("gamma", .value(0.1), .above(0), "γ")
+        return ScheduleEntry("step", summary: "torch StepLR: lr·γ^⌊k/step_size⌋", parameters: [stepSize.erased, gamma.erased]) { p, _ in
+            let (size, g) = (try p(stepSize), try p(gamma))
+            return { StepSchedule(baseLR: $0, stepSize: size, gamma: g) }
+        }
+    }()
+}

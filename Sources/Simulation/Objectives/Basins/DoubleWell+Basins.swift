@@ -1,4 +1,8 @@
 extension DoubleWell {
+    public var basinRule: String {
+        "basin 0 (left well) when x₀ < x_s = \(barrierTop), the barrier top, else basin 1: the exact domains of attraction of the gradient flow (x₀ moves on its own)"
+    }
+
     /// Both wells when the tilt leaves two (left, right), otherwise none.
     public var basinMinima: [[Double]] { localMinima.count == 2 ? localMinima : [] }
 

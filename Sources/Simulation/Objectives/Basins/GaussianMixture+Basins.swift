@@ -1,4 +1,8 @@
 extension GaussianMixture {
+    public var basinRule: String {
+        "the mode of the component with the largest weighted density w_k·N(x; μ_k, Σ_k) at x (largest responsibility): the domain of attraction of that mode for well separated components, approximate where components overlap"
+    }
+
     /// Every mode when there are at least two, otherwise none.
     public var basinMinima: [[Double]] { localMinima.count >= 2 ? localMinima : [] }
 

@@ -1,4 +1,8 @@
 extension StyblinskiTang {
+    public var basinRule: String {
+        "bit k of the basin index is set when x_k ≥ \(Self.coordinateBarrier), the local maximum of x⁴ − 16x² + 5x; basin 0 is the global minimum: the exact domains of attraction of the gradient flow, coordinate by coordinate"
+    }
+
     /// Basins are tracked up to this dimension (2ᵈ of them).
     public static let maximumBasinDimension = 6
 

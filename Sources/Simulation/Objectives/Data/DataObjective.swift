@@ -31,4 +31,10 @@ public protocol DataObjective: Objective {
     /// The part of `exampleGradientCovariance` due to label noise of std σ_l alone (zero
     /// without label noise), which sampling without replacement does not shrink.
     func labelNoiseCovariance(std: Double) -> [Double]
+    /// The minibatch gradients of a tile (`MinibatchNoise.perturb`). Not to be implemented:
+    /// the default, compiled for each data objective, calls the methods above inline.
+    func addMinibatchGradients(
+        of noise: MinibatchNoise, to g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, stride: Int, count: Int,
+        firstChain: Int, step: UInt32, generator: Philox4x32
+    )
 }

@@ -96,6 +96,8 @@ public struct LinearRegression: Objective {
 
     public func hessian(at x: [Double]) -> [Double] { secondMoment }
 
+    public var constantHessian: [Double]? { secondMoment }
+
     public func hessian(_ x: UnsafePointer<Double>, stride: Int, chain: Int, into h: UnsafeMutablePointer<Double>) {
         secondMoment.withUnsafeBufferPointer { h.update(from: $0.baseAddress!, count: dimension * dimension) }
     }

@@ -62,3 +62,27 @@ public struct ExpressionObjective: Objective {
         program.gradient(x, into: g, stride: stride, count: count, tiling: tiling)
     }
 }
+
+extension ExpressionObjective {
+    public static let entry: ObjectiveEntry = {
+        let dim = Parameter<Int>.integer("dim", .required, .within(1...100), "d")
+        let formula = AnyParameter.documented("f", default: "required", valid: "+ - * / ^, ( ), exp log sin cos tanh sqrt abs, pi, e, numbers, x[i]",
+                                              meaning: "the formula, e.g. \"(x[0]^2 - 1)^2 + 0.3*x[0] + 0.5*x[1]^2\"")
+        let minimum = AnyParameter.documented("minimum", default: "found by Newton's method", valid: "d numbers",
+                                              meaning: "x*, the point bias is measured from")
+        return ObjectiveEntry("expression", summary: "f written as a formula of x[0] … x[d−1]; gradient and Hessian by automatic differentiation",
+                              parameters: [formula, dim.deferred, minimum]) { p, _ in
+            let formulaNode = try p.map.required("f", expected: "a formula such as \"(x[0]^2 - 1)^2 + 0.5*x[1]^2\"")
+            let text = try formulaNode.string()
+            let d = try p(dim)
+            let point = try p.map["minimum"]?.vector(count: d, expected: "finite numbers") { _ in true }
+            p.record("f", .string(text))
+            do {
+                return try ExpressionObjective(formula: text, dimension: d, minimum: point)
+            } catch let error as ExpressionError {
+                throw formulaNode.error(error.description,
+                                        expected: error.message.hasPrefix("no minimum") ? "a bounded-below formula, or minimum: [...]" : "a valid formula")
+            }
+        }
+    }()
+}

@@ -1,17 +1,21 @@
 @testable import Simulation
 
 /// A block of chains in the engine's structure-of-arrays layout, for driving an optimizer
-/// directly: chains firstChain ..< firstChain + count in slots 0 ..< count of a tile with
-/// capacity `stride`. Slots count ..< stride hold a sentinel that no update may touch.
-struct OptimizerTile {
+/// directly as the engine does (weight decay, then the rule, on one `OptimizerTile`): chains
+/// firstChain ..< firstChain + count in slots 0 ..< count of a tile with capacity `stride`.
+/// Slots count ..< stride hold a sentinel that no update may touch.
+struct OptimizerHarness {
     static let sentinel = -1234.5
     let dimension: Int, stride: Int, count: Int, firstChain: Int
+    /// Applied before the rule at every step, as the engine does.
+    var decay: WeightDecay?
     var x: [Double]
     var gradient: [Double]
     var state: [Double]
 
-    init<P: Optimizer>(_ optimizer: P, dimension: Int, stride: Int, count: Int, firstChain: Int,
-                       start: (_ chain: Int, _ k: Int) -> Double) {
+    init(_ optimizer: any Optimizer, decay: WeightDecay? = nil, dimension: Int, stride: Int, count: Int, firstChain: Int,
+         start: (_ chain: Int, _ k: Int) -> Double) {
+        self.decay = decay
         precondition(count <= stride)
         self.dimension = dimension
         self.stride = stride
@@ -25,20 +29,22 @@ struct OptimizerTile {
     }
 
     /// One update t with the gradient of each chain given by `gradient(chain, k, x of that chain)`.
-    mutating func step<P: Optimizer>(
-        _ optimizer: P, t: Int, lr: Double, normals: NormalSource,
+    mutating func step(
+        _ optimizer: any Optimizer, t: Int, lr: Double, normals: NormalSource,
         gradient: (_ chain: Int, _ k: Int, _ x: [Double]) -> Double
     ) {
         for c in 0..<count {
             let point = (0..<dimension).map { x[$0 * stride + c] }
             for k in 0..<dimension { self.gradient[k * stride + c] = gradient(firstChain + c, k, point) }
         }
-        let (d, s, n, first) = (dimension, stride, count, firstChain)
+        let (d, s, n, first, decay) = (dimension, stride, count, firstChain, decay)
         x.withUnsafeMutableBufferPointer { xp in
             self.gradient.withUnsafeMutableBufferPointer { gp in
                 state.withUnsafeMutableBufferPointer { sp in
-                    optimizer.update(xp.baseAddress!, gradient: gp.baseAddress!, state: sp.baseAddress!, stride: s, count: n,
-                                     dimension: d, lr: lr, step: t, normals: normals, firstChain: first)
+                    let tile = OptimizerTile(x: xp.baseAddress!, g: gp.baseAddress!, state: sp.baseAddress!, stride: s, count: n,
+                                             dimension: d, firstChain: first, step: t, lr: lr, normals: normals)
+                    decay?.apply(tile)
+                    optimizer.update(tile)
                 }
             }
         }
