@@ -265,6 +265,10 @@ public struct Simulator<O: Objective, N: GradientNoise, P: Optimizer>: Sendable 
                     observeEnsemble(x: x, alive: alive, tile: tile, group: group, index: nextSeries, state: state, scratch: scratch)
                     nextSeries += 1
                 }
+                if observe, let path = state.lossPath {
+                    objective.values(UnsafePointer(x), stride: stride, count: n, into: scratch.values)
+                    path[group * plan.recording.steps + t - 1] += LaneSums.maskedSum(scratch.values, where: alive, count: n)
+                }
                 if let accumulator, isRecorded {
                     accumulator.pointee.add(x: x, alive: alive, stride: stride, count: n, step: t,
                                             firstChain: firstChain, plan: plan, state: state, scratch: scratch)
