@@ -107,8 +107,9 @@ public enum Catalogue {
             p("std", "—", "≥ 0, scalar or one per coordinate", "Σ = diag(std²)"),
             p("covariance", "—", "symmetric, positive semi-definite d×d", "full Σ"),
         ]),
-        Entry(name: "hessian", summary: "ξ ~ N(0, scale²·H₊(x)), H₊ the Hessian at the iterate with negative eigenvalues clamped to 0: curvature-shaped, state-dependent noise", parameters: [
+        Entry(name: "hessian", summary: "ξ ~ N(0, scale²·H₊(x)/B), H₊ the Hessian at the iterate with negative eigenvalues clamped to 0: curvature-shaped, state-dependent noise", parameters: [
             p("scale", "1", "≥ 0", "scale"),
+            p("batch_size", "1", "≥ 1", "B: the covariance divided by B (the noisy quadratic model's C = H/B); resolved into scale/√B"),
         ]),
         Entry(name: "student-t", summary: "ξ_k = scale_k·T_k, T_k ~ Student-t(df): heavy tails (variance scale²·df/(df − 2) for df > 2)", parameters: [
             p("df", "required", "> 0", "degrees of freedom"), p("scale", "1", "≥ 0, scalar or one per coordinate", "scale_k"),

@@ -5,9 +5,12 @@ extension RunConfig {
     /// Hessian per chain and step (O(d³)); separable landscapes have no limit.
     static let denseHessianNoiseDimension = 100
 
-    /// hessian: N(0, scale²·H₊(x)) on any objective; computed once where H is constant.
+    /// hessian: N(0, scale²·H₊(x)/B) on any objective; computed once where H is constant. The
+    /// batch size B only rescales (scale/√B is what the resolved config records), so that a
+    /// sweep over B is the noisy quadratic model's C = H/B on a quadratic.
     static func hessianNoise(_ map: ConfigNode.Mapping, objective: ObjectiveSpec) throws -> NoiseSpec {
-        let scale = try map["scale"]?.finite("a scale ≥ 0") { $0 >= 0 } ?? 1
+        let batch = try map["batch_size"]?.finite("a batch size ≥ 1") { $0 >= 1 } ?? 1
+        let scale = (try map["scale"]?.finite("a scale ≥ 0") { $0 >= 0 } ?? 1) / batch.squareRoot()
         let d = objective.dimension
         if let h = objective.constantHessian {
             let root = PSDFactor.factor(h, order: d)
