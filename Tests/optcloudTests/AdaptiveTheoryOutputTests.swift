@@ -73,10 +73,10 @@ final class AdaptiveTheoryOutputTests: XCTestCase {
             XCTAssertEqual(RunOutput.number(summary[label]?["theory_covariance_relative_error"]), relative, label)
             XCTAssertLessThan(relative, 0.05, label)
             XCTAssertNotNil(RunOutput.numbers(block["mean"]))
-            // The run table's theory columns: tr of the predicted covariance.
+            // The run table's theory column (after the mean loss, |bias|, max stderr and tr(cov) columns): tr of the predicted covariance.
             let row = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix(label + " ") }, label)
             let cells = row.split(separator: " ")
-            XCTAssertEqual(String(cells[6]), String(format: "%.4g", covariance[0][0] + covariance[1][1]), "\(label): \(row)")
+            XCTAssertEqual(String(cells[7]), String(format: "%.4g", covariance[0][0] + covariance[1][1]), "\(label): \(row)")
         }
         XCTAssertTrue(theory["adam"]?["adaptive"].map { ($0 as? [String: Any])?["stability_limit"] is NSNull } ?? false)
         XCTAssertEqual(RunOutput.number((theory["adamw"]?["adaptive"] as? [String: Any])?["stability_limit"]), 4)

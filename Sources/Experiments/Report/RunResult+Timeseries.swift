@@ -53,7 +53,8 @@ extension RunResult {
             let schedule = result.spec.schedule.make(baseLR: result.spec.lr)
             for row in Self.ensembleRows(result) {
                 let fractions = (0..<basins).map { b -> CSVField in .number(b < row.basinFractions.count ? row.basinFractions[b] : .nan) }
-                func optional(_ x: Double?) -> CSVField { x.map { .number($0) } ?? .text("") }
+                // `nan` where there is no theory, as every missing value of a run's CSVs.
+                func optional(_ x: Double?) -> CSVField { .number(x ?? .nan) }
                 table.append([.text(result.spec.label), .integer(row.step), .number(row.loss), .number(row.lossStderr),
                               optional(result.transient.lossMean(step: row.step)), .number(row.distance),
                               .number(row.covarianceTrace), optional(result.transient.covarianceTrace(step: row.step)),

@@ -21,6 +21,9 @@ public struct TransientComparison: Sendable {
             return ("no closed form for this objective", nil)
         }
         guard spec.clip == .none else { return ("clipping makes the dynamics non-linear", nil) }
+        guard config.steps <= SGDTransientTheory.maximumSteps else {
+            return ("the transient theory is kept for at most \(SGDTransientTheory.maximumSteps) steps", nil)
+        }
         let d = minimum.count
         guard let noiseCovariance = config.noise.covariance(dimension: d), noiseCovariance.allSatisfy(\.isFinite) else {
             return ("the noise has no finite closed-form covariance", nil)

@@ -13,9 +13,13 @@ import Simulation
 /// Steps to target T̂ = min{t ≥ 1 : L̄(t) ≤ L}. Its standard error is the delta method's:
 /// T̂ is the inverse of L̄ at L, so se(T̂) = se(L̄(T̂)) / |L̄′(T̂)|, with the slope L̄′ the secant
 /// of L̄ over T̂ ± w, w = max(1, ⌈T̂/10⌉) (clamped to 1 … steps), wide enough that the
-/// secant follows the curve's shape rather than its step-to-step noise. It is the error
-/// of the continuous crossing point: the integer T̂ may differ from its expectation's by
-/// up to ⌈5·se⌉ at 5σ.
+/// secant follows the curve's shape rather than its step-to-step noise. That holds where
+/// L̄ crosses L once and steeply; a curve that oscillates (momentum) or flattens near L can
+/// touch it within noise elsewhere, so se is widened to at least (T̂ − t₋)/5 and (t₊ − T̂)/5,
+/// t₋ the first step with L̄(t) − 5·se(L̄(t)) ≤ L and t₊ the first t ≥ T̂ with
+/// L̄(t) + 5·se(L̄(t)) ≤ L (the steps at which the expected curve may first reach L, at 5σ).
+/// It is the error of the continuous crossing point: the integer T̂ may differ from its
+/// expectation's by up to ⌈5·se⌉ at 5σ.
 public struct LossPath: Sendable {
     public let steps: Int
     public let groups: Int
@@ -72,8 +76,11 @@ public struct LossPath: Sendable {
         let t = index + 1
         let w = Swift.max(1, (t + 9) / 10)
         let before = Swift.max(1, t - w), after = Swift.min(steps, t + w)
-        guard after > before else { return (t, .nan) }
-        let slope = (mean[before - 1] - mean[after - 1]) / Double(after - before)
-        return (t, slope > 0 ? stderr(step: t) / slope : .nan)
+        let slope = after > before ? (mean[before - 1] - mean[after - 1]) / Double(after - before) : .nan
+        let delta = slope > 0 ? stderr(step: t) / slope : .nan
+        let early = (1...t).first { mean[$0 - 1] - 5 * stderr(step: $0) <= target } ?? t
+        let late = (t...steps).first { mean[$0 - 1] + 5 * stderr(step: $0) <= target } ?? steps
+        let reach = Double(Swift.max(t - early, late - t)) / 5
+        return (t, delta.isNaN ? (reach > 0 ? reach : .nan) : Swift.max(delta, reach))
     }
 }

@@ -16,7 +16,8 @@
 ///
 /// (S_t, m_t restricted to the iterate block). When H, C, λ and Cov x_0 are all diagonal
 /// every coordinate is its own 1×1 or 2×2 recursion, O(d) per step; otherwise the dense
-/// recursion costs O(n³) per step, n = d or 2d.
+/// recursion costs O(n³) per step, n = d or 2d. Refused (`TooCostly`) beyond `workBudget`
+/// flops or `maximumSteps` steps.
 public struct SGDTransientTheory: Sendable {
     public struct Parameters: Sendable {
         public var hessian: [Double]
@@ -51,9 +52,11 @@ public struct SGDTransientTheory: Sendable {
         }
     }
 
-    /// The dense path's largest cost in floating-point operations (about 4n³ per step), so a
-    /// run's theory stays a small part of the run.
-    public static let denseWorkBudget = 2e10
+    /// The largest cost in floating-point operations (about 4n³ per step dense, 20d diagonal):
+    /// every run of a quadratic computes the theory, so it must stay a small part of the run.
+    public static let workBudget = 4e9
+    /// The most steps whose loss and trace are kept (two arrays of doubles).
+    public static let maximumSteps = 10_000_000
 
     public struct TooCostly: Error, CustomStringConvertible {
         public let description: String
@@ -80,14 +83,15 @@ public struct SGDTransientTheory: Sendable {
         }
         let diagonal = [p.hessian, p.noiseCovariance, p.initialCovariance].allSatisfy { Self.isDiagonal($0, d: d) }
         isDiagonal = diagonal
+        let steps = p.learningRates.count, n = Double(p.momentum == 0 ? d : 2 * d)
+        let work = (diagonal ? 20 * Double(d) : 4 * n * n * n) * Double(steps)
+        guard steps <= Self.maximumSteps, work <= Self.workBudget else {
+            throw TooCostly(description: "the \(diagonal ? "diagonal" : "dense") transient recursion over \(steps) steps would take "
+                            + "\(work) flops (limits: \(Self.maximumSteps) steps, \(Self.workBudget) flops)")
+        }
         if diagonal {
             (lossMean, covarianceTrace) = Self.diagonalRecursion(p, hw: hw, centre: centre)
         } else {
-            let n = p.momentum == 0 ? d : 2 * d
-            let work = 4 * Double(n) * Double(n) * Double(n) * Double(p.learningRates.count)
-            guard work <= Self.denseWorkBudget else {
-                throw TooCostly(description: "the dense transient recursion would take \(work) flops (n = \(n), \(p.learningRates.count) steps), over \(Self.denseWorkBudget)")
-            }
             (lossMean, covarianceTrace) = Self.denseRecursion(p, hw: hw, centre: centre)
         }
     }
