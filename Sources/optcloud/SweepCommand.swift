@@ -7,8 +7,9 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run a grid over hyper-parameters (the config's sweep: block): every point a run in DIR/points/<p>/.",
         discussion: """
-        Writes DIR/sweep.csv (one row per point × optimizer), DIR/collapse.csv (the collapse: hypotheses) and \
-        DIR/sweep.svg once every point is complete; DIR is output/<name> unless --out. Every point is checked before \
+        Writes DIR/sweep.csv (one row per point × optimizer), DIR/collapse.csv (the collapse: hypotheses), \
+        DIR/sweep.svg, and with statistics.target_loss DIR/steps_to_target.csv and DIR/critical_batch_size.csv once \
+        every point is complete; DIR is output/<name> unless --out. Every point is checked before \
         anything runs and uses the config's seed. Rerunning the same command continues: complete points are kept, an \
         interrupted one resumes from its checkpoint; another config is refused without --force. --shard K/N runs the \
         points with p mod N = K, so N processes (or machines sharing DIR) split a sweep; the last to finish, or \
@@ -104,7 +105,17 @@ struct SweepCommand: ParsableCommand {
                       + "(\(verdict.pairs) pairs in \(verdict.groups) groups, max |z| = \(z))")
             }
         }
+        if collection.hasTarget {
+            let key = collection.sweep.axes[0].keys[0]
+            for frontier in collection.frontiers {
+                let simulated = frontier.simulatedCritical, theory = frontier.theoryCritical
+                func text(_ c: (value: Double?, note: String)) -> String { c.value.map { String(format: "%.3g", $0) } ?? "none (\(c.note))" }
+                print("critical \(key) for '\(frontier.optimizer)': \(text(simulated))"
+                      + (frontier.theory.isEmpty ? "" : ", theory \(text(theory))"))
+            }
+        }
         let names = ["sweep.csv"] + (collection.sweep.collapse.isEmpty ? [] : ["collapse.csv"]) + ["sweep.svg"]
+            + (collection.hasTarget ? ["steps_to_target.csv", "critical_batch_size.csv"] : [])
         print("wrote " + names.map { "\(directory.url.path)/\($0)" }.joined(separator: ", "))
     }
 

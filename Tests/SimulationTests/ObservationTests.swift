@@ -38,7 +38,7 @@ final class ObservationTests: XCTestCase {
     static let everything = ObservationPlan(
         timeseriesSteps: ObservationPlan.logSpacedSteps(steps: steps, burnIn: burnIn),
         directions: [0.6, 0.8, -0.8, 0.6], diagnosticChains: [0, 7, 33, 300, 599], diagnosticStride: 3,
-        fluctuationDissipation: true, basins: true)
+        fluctuationDissipation: true, basins: true, lossPath: true)
 
     func testLogSpacedStepsCoverTheRunAndTheRecordedWindow() {
         let steps = ObservationPlan.logSpacedSteps(steps: 4000, burnIn: 2000)
@@ -79,6 +79,24 @@ final class ObservationTests: XCTestCase {
         XCTAssertEqual(last[layout.basin(0)] + last[layout.basin(1)], alive)
         XCTAssertGreaterThan(right, 0)
         XCTAssertLessThan(right, alive, "both wells are visited")
+    }
+
+    /// The loss path sums f over the same chains in the same order as the timeseries: at
+    /// every timeseries step and in every group the two sums are the same double.
+    func testLossPathAgreesWithTheTimeseriesInEveryGroup() throws {
+        for cloud in [doubleWell(chains: 600, observation: Self.everything).run(threads: 2)!,
+                      sgd(chains: 600, observation: Self.everything, bound: 4).run(threads: 2)!] {
+            let path = try XCTUnwrap(cloud.lossPath), series = cloud.timeseries
+            XCTAssertEqual(path.count, cloud.layout.groups * Self.steps)
+            for (i, t) in series.steps.enumerated() {
+                for g in 0..<series.groups {
+                    let values = series.group(g, at: i)
+                    XCTAssertEqual(path[g * Self.steps + t - 1].bitPattern, values[values.startIndex + series.layout.loss].bitPattern,
+                                   "group \(g), step \(t)")
+                }
+            }
+        }
+        XCTAssertNil(doubleWell(chains: 50, observation: .none).run(threads: 1)!.lossPath, "off unless asked")
     }
 
     /// Diagnostic draws are the stored iterates of their chains, every stride-th draw.
@@ -174,6 +192,7 @@ final class ObservationTests: XCTestCase {
             let other = doubleWell(chains: 700, samples: .all, observation: Self.everything).run(threads: threads)!
             XCTAssertEqual(one.groups, other.groups)
             XCTAssertEqual(one.timeseries.values.map(\.bitPattern), other.timeseries.values.map(\.bitPattern))
+            XCTAssertEqual(one.lossPath!.map(\.bitPattern), other.lossPath!.map(\.bitPattern))
             XCTAssertEqual(one.diagnostics!.values.map(\.bitPattern), other.diagnostics!.values.map(\.bitPattern))
             XCTAssertEqual(one.basins, other.basins)
         }

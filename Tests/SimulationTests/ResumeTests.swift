@@ -45,7 +45,8 @@ final class ResumeTests: XCTestCase {
                     histograms: HistogramPlan(bins: 16, ranges: nil, pairs: [.init(0, 1)]), samples: .all, traceChains: 9,
                     observation: ObservationPlan(timeseriesSteps: ObservationPlan.logSpacedSteps(steps: 200, burnIn: 60),
                                                  directions: [1, 0, 0, 1], diagnosticChains: [2, 100, 777, 1399],
-                                                 diagnosticStride: 2, fluctuationDissipation: true, basins: true)))
+                                                 diagnosticStride: 2, fluctuationDissipation: true, basins: true,
+                                                 lossPath: true)))
     }
 
     func assertIdentical(_ a: CloudAccumulation, _ b: CloudAccumulation, file: StaticString = #filePath, line: UInt = #line) {
@@ -58,6 +59,7 @@ final class ResumeTests: XCTestCase {
         XCTAssertEqual(bits(a.allIterates), bits(b.allIterates), "samples", file: file, line: line)
         XCTAssertEqual(bits(a.trace), bits(b.trace), "trace", file: file, line: line)
         XCTAssertEqual(bits(a.timeseries.values), bits(b.timeseries.values), "timeseries", file: file, line: line)
+        XCTAssertEqual(bits(a.lossPath), bits(b.lossPath), "loss path", file: file, line: line)
         XCTAssertEqual(bits(a.diagnostics?.values), bits(b.diagnostics?.values), "diagnostic draws", file: file, line: line)
         XCTAssertEqual(a.basins, b.basins, "basins", file: file, line: line)
     }

@@ -118,6 +118,8 @@ final class MalformedConfigTests: XCTestCase {
         BadFile("clip_norm_and_value", .exact(10), key: "optimizers.0.clip", ["max_norm", "max_value"]),
         BadFile("histogram_range_inverted", .exact(11), key: "statistics.histogram.range", ["lo < hi"]),
         BadFile("pairs_out_of_range", .exact(9), key: "statistics.pairs", ["expected"]),
+        BadFile("target_loss_not_a_number", .exact(9), key: "statistics.target_loss", ["a number"]),
+        BadFile("target_loss_path_too_long", .exact(9), key: "statistics.target_loss", ["min(chains, 256)·steps"]),
         // Names that end up in file names.
         BadFile("name_not_file_safe", .exact(1), key: "name", ["file"]),
         BadFile("label_not_file_safe", .exact(7), key: "optimizers.0.label", ["file"]),

@@ -13,7 +13,7 @@ enum RunOutput {
         "histograms2d.csv": "optimizer,coordinate_x,coordinate_y,x_lower,x_upper,y_lower,y_upper,count,density",
         "diagnostics.csv": "optimizer,coordinate,r_hat,ess_bulk,ess_tail,mcse_mean,mcse_sd,tail_index",
         // d = 2 and no basins (Configs/small.yaml); basin_<b>_fraction columns follow on multi-basin objectives.
-        "timeseries.csv": "optimizer,step,loss_mean,distance_mean,covariance_trace,lr,alive_chains,mean_0,mean_1,variance_0,variance_1",
+        "timeseries.csv": "optimizer,step,loss_mean,loss_mean_stderr,theory_loss_mean,distance_mean,covariance_trace,theory_covariance_trace,lr,alive_chains,mean_0,mean_1,variance_0,variance_1",
     ]
 
     /// Runs `optcloud run CONFIG --out DIRECTORY/out` plus `extra` and returns the output

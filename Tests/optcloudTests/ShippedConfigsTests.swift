@@ -16,7 +16,7 @@ final class ShippedConfigsTests: XCTestCase {
         }
         let sweeps = directory.appendingPathComponent("sweeps")
         let sweepConfigs = try FileManager.default.contentsOfDirectory(atPath: sweeps.path).filter { $0.hasSuffix(".yaml") }.sorted()
-        XCTAssertEqual(sweepConfigs, ["adamw-lr-wd.yaml", "sgd-lr.yaml"])
+        XCTAssertEqual(sweepConfigs, ["adamw-lr-wd.yaml", "nqm.yaml", "sgd-lr.yaml"])
         for name in sweepConfigs {
             let result = try Optcloud.run(["validate", sweeps.appendingPathComponent(name).path], in: work)
             XCTAssertEqual(result.status, 0, "sweeps/\(name): \(result.diagnostic)")

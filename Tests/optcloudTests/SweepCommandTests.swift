@@ -1,3 +1,4 @@
+import Experiments
 import Foundation
 import XCTest
 
@@ -298,5 +299,66 @@ final class SweepCommandTests: XCTestCase {
             XCTAssertEqual(Double(row["mean_0"]!)!, 1 / (1 + lambda), accuracy: 1e-12)
             XCTAssertEqual(Double(row["mean_1"]!)!, 6 / (3 + lambda), accuracy: 1e-12)
         }
+    }
+
+    /// statistics.target_loss in a sweep over the batch size (a small noisy quadratic model):
+    /// sweep.csv's steps-to-target columns are the points' summaries, steps_to_target.csv is
+    /// the fewest steps per batch size over the learning rates (simulated and theory), and
+    /// critical_batch_size.csv applies the documented rule to that frontier.
+    func testStepsToTargetAcrossBatchSizes() throws {
+        let work = try makeTemporaryDirectory(self)
+        let config = try writeConfig(work, """
+            name: nqm-small
+            seed: 3
+            objective: {type: quadratic, diagonal: [1.0, 0.5, 0.3333333333, 0.25, 0.2]}
+            noise: {type: hessian, batch_size: 1}
+            init: {type: point, at: [1.0, 1.0, 1.0, 1.0, 1.0]}
+            chains: 64
+            steps: 400
+            burn_in: 390
+            optimizers:
+              - {label: sgd, type: sgd, lr: 0.1}
+              - {label: heavy-ball, type: sgd, lr: 0.01, momentum: 0.9}
+            statistics: {target_loss: 0.3}
+            sweep:
+              axes:
+                noise.batch_size: [1, 4, 16, 64]
+              zip:
+                - {optimizers.0.lr: [0.2, 0.8], optimizers.1.lr: [0.02, 0.1]}
+
+            """)
+        let result = try Optcloud.run(["sweep", config, "--out", "out"], in: work, timeout: 300)
+        XCTAssertEqual(result.status, 0, result.diagnostic)
+        let out = work.appendingPathComponent("out")
+        let rows = try RunOutput.records(out.appendingPathComponent("sweep.csv"))
+        XCTAssertEqual(rows.count, 16)
+        for row in rows {
+            let summary = try RunOutput.json(out.appendingPathComponent("points/\(row["point"]!)/summary.json"))
+            let entry = try XCTUnwrap((summary["optimizers"] as? [[String: Any]])?.first { $0["label"] as? String == row["optimizer"] })
+            for key in ["steps_to_target", "theory_steps_to_target"] {
+                XCTAssertEqual(row[key].flatMap { Double($0) }, RunOutput.number(entry[key]), "\(key) at point \(row["point"]!)")
+            }
+        }
+        XCTAssertGreaterThan(rows.filter { Double($0["theory_steps_to_target"] ?? "") != nil }.count, 12,
+                             "SGD and heavy ball have the exact theory (a large lr at B = 1 may never reach the target)")
+        let frontier = try RunOutput.records(out.appendingPathComponent("steps_to_target.csv"))
+        XCTAssertEqual(frontier.count, 8)
+        for line in frontier {
+            let candidates = rows.filter { $0["optimizer"] == line["optimizer"] && Double($0["noise.batch_size"]!) == Double(line["noise.batch_size"]!) }
+            XCTAssertEqual(candidates.count, 2)
+            XCTAssertEqual(Double(line["steps_to_target"]!), candidates.compactMap { Double($0["steps_to_target"]!) }.min())
+            XCTAssertEqual(Double(line["theory_steps_to_target"]!), candidates.compactMap { Double($0["theory_steps_to_target"]!) }.min())
+        }
+        let critical = try RunOutput.records(out.appendingPathComponent("critical_batch_size.csv"))
+        XCTAssertEqual(critical.map { $0["optimizer"]! }, ["sgd", "heavy-ball"])
+        for line in critical {
+            let curve = frontier.filter { $0["optimizer"] == line["optimizer"] }.map {
+                (x: Double($0["noise.batch_size"]!)!, steps: Double($0["theory_steps_to_target"]!)!)
+            }
+            XCTAssertEqual(Double(line["theory_critical_value"]!), StepsToTargetFrontier.critical(curve).value)
+            XCTAssertEqual(line["axis"], "noise.batch_size")
+        }
+        let svg = try String(contentsOf: out.appendingPathComponent("sweep.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains("steps to target, best over the other axes"))
     }
 }

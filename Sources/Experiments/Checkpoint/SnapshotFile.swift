@@ -5,11 +5,11 @@ import Simulation
 /// version, ending with a checksum of everything before it (FNV-1a over 64-bit words), so a truncated or
 /// damaged file is recognised (and its group simulated again) instead of being trusted.
 ///
-/// Layout: "OCSNAP02", the phase, group and chain range, then every array of
+/// Layout: "OCSNAP03", the phase, group and chain range, then every array of
 /// `GroupSnapshot` as a count followed by its values (doubles as IEEE bit patterns, integers
 /// as Int64), the optional moments and histogram counts behind a presence flag, the checksum.
 enum SnapshotFile {
-    static let magic = Array("OCSNAP02".utf8)
+    static let magic = Array("OCSNAP03".utf8)
 
     struct Damaged: Error, CustomStringConvertible {
         let reason: String
@@ -44,6 +44,7 @@ enum SnapshotFile {
         }
         w.doubles(s.diagnostics)
         w.doubles(s.allIterates)
+        w.doubles(s.lossPath)
         w.int(Int(bitPattern: UInt(BinaryWriter.fnv1a(w.data))))
         return w.data
     }
@@ -84,12 +85,12 @@ enum SnapshotFile {
             (h.counts, h.below, h.above, h.pairCounts) = (counts, below, above, pairs)
             histograms = h
         }
-        let diagnostics = try r.doubles(), all = try r.doubles()
+        let diagnostics = try r.doubles(), all = try r.doubles(), lossPath = try r.doubles()
         guard r.offset == data.count - 8 else { throw Damaged(reason: "trailing bytes") }
         return GroupSnapshot(phase: phase, group: group, chains: lower..<upper, x: x, state: state, alive: alive,
                              divergenceSteps: divergence, basinStart: start, firstPassage: passage, timeseries: timeseries,
                              trace: trace, centre: centre, moments: moments, histograms: histograms, diagnostics: diagnostics,
-                             allIterates: all)
+                             allIterates: all, lossPath: lossPath)
     }
 }
 

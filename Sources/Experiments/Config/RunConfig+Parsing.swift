@@ -56,8 +56,11 @@ extension RunConfig {
             seen[o.label] = i
         }
 
-        (histogram, samples, traceChains) = (HistogramPlan(bins: 60, ranges: nil, pairs: d >= 2 ? [.init(0, 1)] : []), .final, 0)
-        if let statistics = top["statistics"] { histogram = try Self.statistics(statistics, dimension: d) }
+        (histogram, samples, traceChains, targetLoss) = (HistogramPlan(bins: 60, ranges: nil, pairs: d >= 2 ? [.init(0, 1)] : []), .final, 0, nil)
+        if let statistics = top["statistics"] {
+            histogram = try Self.statistics(statistics, dimension: d)
+            targetLoss = try Self.targetLoss(statistics, chains: chains, steps: steps)
+        }
         if let output = top["output"] { (samples, traceChains) = try Self.output(output, chains: chains, steps: steps, dimension: d) }
     }
 
@@ -196,7 +199,7 @@ extension RunConfig {
     // MARK: statistics and output
 
     static func statistics(_ node: ConfigNode, dimension d: Int) throws -> HistogramPlan {
-        let map = try node.mapping(allowed: ["histogram", "pairs"])
+        let map = try node.mapping(allowed: ["histogram", "pairs", "target_loss"])
         var bins = 60
         var ranges: [ClosedRange<Double>]? = nil
         if let h = map["histogram"] {
@@ -225,6 +228,23 @@ extension RunConfig {
             guard pairs.count <= 100 else { throw p.error("has \(pairs.count) pairs", expected: "at most 100 pairs") }
         }
         return HistogramPlan(bins: bins, ranges: ranges, pairs: pairs)
+    }
+
+    /// The largest loss path (replicate groups × steps, doubles) `target_loss` may ask for.
+    static let maximumLossPath = 1e8
+
+    /// `statistics.target_loss`: any finite number (losses may be negative); the loss path it
+    /// needs holds min(chains, 256)·steps doubles, at most `maximumLossPath`.
+    static func targetLoss(_ node: ConfigNode, chains: Int, steps: Int) throws -> Double? {
+        let map = try node.mapping(allowed: ["histogram", "pairs", "target_loss"])
+        guard let value = map["target_loss"] else { return nil }
+        let target = try value.finite("a finite number (the loss to reach)")
+        let path = Double(Swift.min(chains, ChainLayout.maximumGroups)) * Double(steps)
+        guard path <= maximumLossPath else {
+            throw value.error("needs the loss of \(Swift.min(chains, ChainLayout.maximumGroups)) replicate groups at each of \(steps) steps",
+                              expected: "min(chains, 256)·steps ≤ \(Int(maximumLossPath))")
+        }
+        return target
     }
 
     static func output(_ node: ConfigNode, chains: Int, steps: Int, dimension d: Int) throws -> (SampleStorage, Int) {

@@ -26,6 +26,7 @@ extension RunConfig {
         entries.append(("statistics", .object([
             ("histogram", .object(histogramEntries)),
             ("pairs", .array(histogram.pairs.map { .array([.integer($0.x), .integer($0.y)]) })),
+            ("target_loss", targetLoss.map { .number($0) } ?? .null),
         ])))
         entries.append(("output", .object([("samples", .string(samples.rawValue)), ("trace_chains", .integer(traceChains))])))
         return .object(entries)

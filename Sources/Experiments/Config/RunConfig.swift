@@ -16,6 +16,9 @@ public struct RunConfig: Sendable {
     public var commonRandomNumbers: Bool
     public var optimizers: [OptimizerSpec]
     public var histogram: HistogramPlan
+    /// `statistics.target_loss`: the loss whose first crossing by the ensemble mean is
+    /// summary.json's `steps_to_target` (nil: not asked, and the loss path is not recorded).
+    public var targetLoss: Double?
     public var samples: SampleStorage
     /// Chains whose every iterate is written to trace.csv.
     public var traceChains: Int

@@ -21,10 +21,14 @@ public struct SweepSeries: Sendable {
 public struct SweepPanel: Sendable {
     public var title: String
     public var series: [SweepSeries]
+    /// A log value axis whenever the values are all positive (else only when they span a
+    /// factor ≥ 20): log–log with a log first axis, for power laws such as steps to target.
+    public var logValues: Bool
 
-    public init(title: String, series: [SweepSeries]) {
+    public init(title: String, series: [SweepSeries], logValues: Bool = false) {
         self.title = title
         self.series = series
+        self.logValues = logValues
     }
 }
 
@@ -95,7 +99,7 @@ extension Figures {
                 if v <= 0 { allPositive = false }
             }
         }
-        let logValues = allPositive && !values.isEmpty && values.lo > 0 && values.hi / values.lo >= logValueSpan
+        let logValues = allPositive && !values.isEmpty && values.lo > 0 && (panel.logValues || values.hi / values.lo >= logValueSpan)
         func y(_ v: Double) -> Double {
             guard v.isFinite else { return .nan }
             return logValues ? (v > 0 ? log10(v) : .nan) : v

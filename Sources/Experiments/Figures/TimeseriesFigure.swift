@@ -5,11 +5,14 @@ public struct TimeseriesSeries: Sendable {
     public var label: String
     public var steps: [Int]
     public var values: [Double]
+    /// The theory's values at the same steps, drawn dashed (empty: no theory).
+    public var theory: [Double]
 
-    public init(label: String, steps: [Int], values: [Double]) {
+    public init(label: String, steps: [Int], values: [Double], theory: [Double] = []) {
         self.label = label
         self.steps = steps
         self.values = values
+        self.theory = theory
     }
 }
 
@@ -52,7 +55,8 @@ extension Figures {
     }
 
     /// Panels stacked vertically, the step on a log axis; a line per series in its colour
-    /// (the same in every panel); the end of burn-in as a dashed vertical line; shared legend.
+    /// (the same in every panel), its theory (if any) dashed in the same colour; the end of
+    /// burn-in as a dashed vertical line; shared legend.
     /// Values ≤ 0 on a log axis and non-finite values break the lines.
     public static func timeseries(_ panels: [TimeseriesPanel], burnIn: Int?, title: String) -> String {
         let width = 760.0, panelH = 250.0, pad = 12.0
@@ -65,6 +69,8 @@ extension Figures {
         var lx = pad, row = 0
         var entries: [(String, String, Int?)] = labels.enumerated().map { (truncate($1, maxChars: 36), $1, $0) }
         if burnIn != nil { entries.append(("end of burn-in", "end of burn-in", nil)) }
+        let anyTheory = panels.contains { $0.series.contains { !$0.theory.isEmpty } }
+        if anyTheory { entries.append(("exact theory (dashed)", "exact theory (dashed)", nil)) }
         for (text, full, index) in entries {
             let w = 30 + textWidth(text, size: legendFont) + 22
             if lx + w > width - pad && lx > pad {
@@ -89,6 +95,11 @@ extension Figures {
                 canvas.raw("<title>\(SVGCanvas.escape(item.full))</title>")
                 canvas.line(x1: item.x + 1, y1: cy, x2: item.x + 25, y2: cy, attributes: "stroke=\"\(color(ci))\" stroke-width=\"2.2\"")
                 canvas.text(item.text, x: item.x + 30, y: cy + legendFont * 0.35, size: legendFont)
+            } else if item.full == "exact theory (dashed)" {
+                canvas.openGroup("class=\"legend-key\"")
+                canvas.line(x1: item.x + 1, y1: cy, x2: item.x + 25, y2: cy,
+                            attributes: "stroke=\"#555\" stroke-width=\"1.8\" stroke-dasharray=\"6 4\"")
+                canvas.text(item.text, x: item.x + 30, y: cy + legendFont * 0.35, size: legendFont, fill: "#444")
             } else {
                 canvas.openGroup("class=\"legend-key\"")
                 canvas.line(x1: item.x + 13, y1: cy - 7, x2: item.x + 13, y2: cy + 7,
@@ -117,7 +128,7 @@ extension Figures {
         var steps = Extent(), values = Extent()
         var allPositive = true
         for s in panel.series {
-            for (t, v) in zip(s.steps, s.values) where t >= 1 && v.isFinite {
+            for (t, v) in Array(zip(s.steps, s.values)) + Array(zip(s.steps, s.theory)) where t >= 1 && v.isFinite {
                 steps.add(log10(Double(t)))
                 values.add(v)
                 if v <= 0 { allPositive = false }
@@ -166,6 +177,12 @@ extension Figures {
                 t >= 1 && y(v).isFinite ? (xs(log10(Double(t))), ys(y(v))) : (.nan, .nan)
             }
             canvas.polyline(points, attributes: "class=\"series\" fill=\"none\" stroke=\"\(col)\" stroke-width=\"1.8\" stroke-linejoin=\"round\"")
+            if !s.theory.isEmpty {
+                let theory = zip(s.steps, s.theory).map { t, v -> (Double, Double) in
+                    t >= 1 && y(v).isFinite ? (xs(log10(Double(t))), ys(y(v))) : (.nan, .nan)
+                }
+                canvas.polyline(theory, attributes: "class=\"theory\" fill=\"none\" stroke=\"\(col)\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"")
+            }
         }
         canvas.closeGroup()
         if values.isEmpty {

@@ -42,7 +42,9 @@ extension RunResult {
                 .object([("label", .string(result.spec.label)), ("type", .string(result.spec.type)),
                          ("theory", result.theory.json(estimate: result.estimate, tails: result.report.tails)),
                          ("langevin", result.report.langevinComparison.json(theory: result.report.langevin)),
-                         ("adaptive", result.theory.adaptive.json(estimate: result.estimate))])
+                         ("adaptive", result.theory.adaptive.json(estimate: result.estimate)),
+                         ("transient", result.transient.json(rows: Self.lossRows(result), targetLoss: config.targetLoss)),
+                         ("transient_max_abs_z", result.transient.maxAbsZ(Self.lossRows(result)).map { .number($0) } ?? .null)])
             })),
         ])
     }
@@ -75,6 +77,7 @@ extension OptimizerResult {
             ("mean_loss_subset", .object([("chains", .integer(report.loss.chains)),
                                           ("draws_per_chain", .integer(report.loss.drawsPerChain))])),
         ]
+        if let target = config.targetLoss { entries += stepsToTargetEntries(target) }
         entries += report.tails.summaryEntries
         entries.append(("quantiles", .object(e.quantileLevels.enumerated().map { i, level in
             (Self.quantileName(level), .numbers(e.quantiles.map { $0[i] }))
@@ -100,6 +103,18 @@ extension OptimizerResult {
         entries += report.summaryEntries(config: config)
         entries.append(("seconds", .number(seconds)))
         return .object(entries)
+    }
+
+    /// `steps_to_target` (first step whose ensemble mean loss ≤ target, `LossPath`), its
+    /// delta-method standard error, and `theory_steps_to_target` from the exact recursion.
+    func stepsToTargetEntries(_ target: Double) -> [(String, JSONValue)] {
+        let simulated = lossPath?.stepsToTarget(target)
+        return [
+            ("target_loss", .number(target)),
+            ("steps_to_target", simulated.map { .integer($0.step) } ?? .null),
+            ("steps_to_target_stderr", simulated.map { $0.stderr.isFinite ? .number($0.stderr) : .null } ?? .null),
+            ("theory_steps_to_target", transient.theory?.firstStep(atOrBelow: target).map { .integer($0) } ?? .null),
+        ]
     }
 
     static func quantileName(_ level: Double) -> String {

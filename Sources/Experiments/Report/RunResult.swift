@@ -8,6 +8,10 @@ public struct OptimizerResult: Sendable {
     public let cloud: CloudAccumulation
     public let estimate: CloudEstimate
     public let theory: TheoryComparison
+    /// The exact transient theory, where it applies.
+    public let transient: TransientComparison
+    /// The mean loss after every update (present with `statistics.target_loss`).
+    public let lossPath: LossPath?
     public let report: CloudReport
     public let seconds: Double
 
@@ -19,6 +23,8 @@ public struct OptimizerResult: Sendable {
         self.cloud = cloud
         self.estimate = try CloudEstimate(cloud)
         self.theory = TheoryComparison(config: config, optimizer: spec)
+        self.transient = TransientComparison(config: config, optimizer: spec)
+        self.lossPath = LossPath(cloud)
         self.report = CloudReport(config: config, optimizer: spec, cloud: cloud, estimate: self.estimate, threads: threads)
         self.seconds = seconds
     }

@@ -1,10 +1,18 @@
 import Foundation
+import Statistics
 
 extension TheoryComparison {
     /// Why the linear theory says the optimizer has no stationary law — the spectral radius
     /// of its linear recursion is ≥ 1, for plain SGD: lr ≥ 2/λmax(H + λ) — or nil when it is
     /// stable or there is no theory. `validate` warns with it before anything runs.
-    public var instability: String? {
+    public var instability: String? { Self.instability(theory, lr: lr) }
+
+    /// `instability` from the Lyapunov theory alone (`lyapunov`), for checks of many configs.
+    public static func instability(config: RunConfig, optimizer spec: OptimizerSpec) -> String? {
+        instability(lyapunov(config: config, optimizer: spec).1, lr: spec.lr)
+    }
+
+    static func instability(_ theory: SGDStationaryTheory?, lr: Double) -> String? {
         guard let theory, theory.spectralRadius >= 1 else { return nil }
         let radius = String(format: "spectral radius of the linear dynamics %.6g ≥ 1", theory.spectralRadius)
         guard let limit = theory.stabilityLimit else { return radius }

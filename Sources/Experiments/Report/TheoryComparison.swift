@@ -25,17 +25,21 @@ public struct TheoryComparison: Sendable {
         lr = spec.lr
         adaptive = AdaptivePrediction(config: config, optimizer: spec)
         decoupledFixedPoint = DecoupledReference.point(config: config, optimizer: spec, adaptive: adaptive)
+        (unavailableReason, theory) = Self.lyapunov(config: config, optimizer: spec)
+    }
+
+    /// The SGD/SGLD Lyapunov theory alone (without the adaptive and Kesten predictions, which
+    /// cost far more for adaptive optimizers): what a sweep's stability check and its
+    /// figure's theory curve need. Returns why there is none, or the theory (with a reason
+    /// when it is unstable).
+    public static func lyapunov(config: RunConfig, optimizer spec: OptimizerSpec) -> (String?, SGDStationaryTheory?) {
         guard let (hessian, minimum) = config.objective.quadratic else {
-            (unavailableReason, theory) = ("no closed form for this objective", nil); return
+            return ("no closed form for this objective", nil)
         }
-        guard spec.schedule.isConstant else {
-            (unavailableReason, theory) = ("stationary theory needs a constant learning rate", nil); return
-        }
-        guard spec.clip == .none else {
-            (unavailableReason, theory) = ("clipping makes the dynamics non-linear", nil); return
-        }
+        guard spec.schedule.isConstant else { return ("stationary theory needs a constant learning rate", nil) }
+        guard spec.clip == .none else { return ("clipping makes the dynamics non-linear", nil) }
         guard let noiseCovariance = config.noise.covariance else {
-            (unavailableReason, theory) = ("recorded noise has no closed-form covariance", nil); return
+            return ("recorded noise has no closed-form covariance", nil)
         }
         let parameters: SGDStationaryTheory.Parameters
         let decay = spec.decay?.values ?? [Double](repeating: 0, count: minimum.count)
@@ -48,13 +52,13 @@ public struct TheoryComparison: Sendable {
                                momentum: 0, dampening: 0, nesterov: false, weightDecay: decay,
                                temperature: sgld.temperature)
         } else {
-            (unavailableReason, theory) = ("no closed form for optimizer \(spec.type)", nil); return
+            return ("no closed form for optimizer \(spec.type)", nil)
         }
         do {
             let t = try SGDStationaryTheory(parameters)
-            (unavailableReason, theory) = (t.covariance == nil ? "unstable: spectral radius \(t.spectralRadius) ≥ 1, no stationary law" : nil, t)
+            return (t.covariance == nil ? "unstable: spectral radius \(t.spectralRadius) ≥ 1, no stationary law" : nil, t)
         } catch {
-            (unavailableReason, theory) = ("the linear system is singular (\(error))", nil)
+            return ("the linear system is singular (\(error))", nil)
         }
     }
 

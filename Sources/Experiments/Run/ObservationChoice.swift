@@ -20,7 +20,8 @@ public enum ObservationChoice {
         return ObservationPlan(
             timeseriesSteps: ObservationPlan.logSpacedSteps(steps: config.steps, burnIn: config.burnIn),
             directions: hessianEigenvectors(config), diagnosticChains: subset.chains, diagnosticStride: subset.stride,
-            fluctuationDissipation: fluctuationDissipationApplies(config, spec), basins: true)
+            fluctuationDissipation: fluctuationDissipationApplies(config, spec), basins: true,
+            lossPath: config.targetLoss != nil)
     }
 
     /// m chains evenly spread over 0..<chains (every replicate group alike) and a draw stride

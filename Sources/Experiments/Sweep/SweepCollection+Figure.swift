@@ -3,6 +3,8 @@ import Foundation
 extension SweepCollection {
     /// Points of a theory curve between the first axis's smallest and largest value.
     static let theoryPoints = 120
+    /// The largest dimension for which the theory curve is evaluated densely (else at the points).
+    static let denseTheoryDimension = 20
 
     /// The panels of sweep.svg and the metric each shows.
     static let panels: [(title: String, column: String)] = [
@@ -44,7 +46,30 @@ extension SweepCollection {
             })
         }
         let xLabel = first.keys.joined(separator: ", ") + (numeric ? "" : " (position of the value)")
-        return Figures.sweep(panels, xLabel: xLabel, logX: logX, title: "\(sweep.name): sweep over \(xLabel)")
+        return Figures.sweep(panels + targetPanels(order: order, members: members, names: names, x: x), xLabel: xLabel,
+                             logX: logX, title: "\(sweep.name): sweep over \(xLabel)")
+    }
+
+    /// With `statistics.target_loss`: steps to target per series, and (when there are other
+    /// axes) the best over them per optimizer with the theory's best dashed — log–log.
+    private func targetPanels(order: [String], members: [String: [SweepRow]], names: [String: String],
+                              x: (Int) -> Double) -> [SweepPanel] {
+        guard hasTarget else { return [] }
+        var panels = [SweepPanel(title: "steps to target", series: order.map { key in
+            let series = members[key]!.sorted { sweep.indices(of: $0.point)[0] < sweep.indices(of: $1.point)[0] }
+            return SweepSeries(label: names[key]!, x: series.map { x(sweep.indices(of: $0.point)[0]) },
+                               values: series.map { $0.values["steps_to_target"] ?? .nan },
+                               theory: series.compactMap { row in
+                                   row.values["theory_steps_to_target"].map { (x(sweep.indices(of: row.point)[0]), $0) }
+                               })
+        }, logValues: true)]
+        if sweep.axes.count > 1 {
+            panels.append(SweepPanel(title: "steps to target, best over the other axes", series: frontiers.map { frontier in
+                SweepSeries(label: frontier.optimizer + " (best)", x: frontier.points.map(\.x), values: frontier.points.map(\.steps),
+                            theory: frontier.theory.map { ($0.x, $0.steps) })
+            }, logValues: true))
+        }
+        return panels
     }
 
     /// tr of the theory's covariance along the first axis for one series (the other axes at
@@ -57,7 +82,7 @@ extension SweepCollection {
         func trace(_ values: [(key: String, value: SweepValue)]) -> Double? {
             guard let config = try? sweep.config(values: values),
                   let spec = config.optimizers.first(where: { $0.label == row.optimizer }),
-                  let covariance = TheoryComparison(config: config, optimizer: spec).theory?.covariance else { return nil }
+                  let covariance = TheoryComparison.lyapunov(config: config, optimizer: spec).1?.covariance else { return nil }
             let d = config.dimension
             return (0..<d).reduce(0) { $0 + covariance[$1 * d + $1] }
         }
@@ -66,7 +91,8 @@ extension SweepCollection {
             return (numeric ? first.values[i][0].number! : Double(i), value)
         }
         guard !atPoints.isEmpty else { return [] }
-        guard numeric, first.keys.count == 1, let lo = first.values.map({ $0[0].number! }).min(),
+        // Each value is a Lyapunov solve, O(d³) (O(8d³) with momentum): densely only in small dimensions.
+        guard numeric, first.keys.count == 1, sweep.dimension <= Self.denseTheoryDimension, let lo = first.values.map({ $0[0].number! }).min(),
               let hi = first.values.map({ $0[0].number! }).max(), hi > lo else { return atPoints }
         let n = Self.theoryPoints
         let dense = (0...n).map { i -> Double in

@@ -27,7 +27,10 @@ public struct SweepCollection {
 
     public var isComplete: Bool { missing.isEmpty }
 
-    var metricColumns: [String] { SweepRow.metricColumns(dimension: sweep.dimension, basins: sweep.basinCount) }
+    /// Whether the sweep's config asks for steps to target (`statistics.target_loss`).
+    public var hasTarget: Bool { (try? sweep.config(point: 0))?.targetLoss != nil }
+
+    var metricColumns: [String] { SweepRow.metricColumns(dimension: sweep.dimension, basins: sweep.basinCount, target: hasTarget) }
 
     /// sweep.csv: one row per point × optimizer.
     public var table: CSVTable {
@@ -79,5 +82,9 @@ public struct SweepCollection {
         try directory.writeAtomically("sweep.csv", try table.data())
         if let collapse = collapseTable { try directory.writeAtomically("collapse.csv", try collapse.data()) }
         try directory.writeAtomically("sweep.svg", Data(figure.utf8))
+        if hasTarget {
+            try directory.writeAtomically("steps_to_target.csv", try frontierTable.data())
+            try directory.writeAtomically("critical_batch_size.csv", try criticalTable.data())
+        }
     }
 }

@@ -140,7 +140,7 @@ public struct SweepConfig {
             if first == nil { first = config }
             estimates.append(ResourceEstimate(config, threads: threads))
             for spec in config.optimizers {
-                if let reason = TheoryComparison(config: config, optimizer: spec).instability {
+                if let reason = TheoryComparison.instability(config: config, optimizer: spec) {
                     instabilities.append(Instability(point: p, label: spec.label, reason: reason))
                 }
             }

@@ -20,9 +20,14 @@ public struct SweepRow {
     static let leadingMetrics = ["mean_loss", "mean_loss_stderr", "bias_norm", "mean_norm", "trace", "logdet", "max_eigenvalue",
                                  "tail_index", "hessian_trace_mean", "max_r_hat", "min_ess_bulk"]
 
-    /// The metric columns of a sweep whose objective has `dimension` coordinates and `basins` basins.
-    static func metricColumns(dimension d: Int, basins: Int) -> [String] {
-        leadingMetrics + ["stationary", "theory_relative_error"] + (0..<d).map { "mean_\($0)" } + (0..<d).map { "variance_\($0)" }
+    /// Steps to target, with its standard error and the exact theory's (sweeps with `statistics.target_loss`).
+    static let targetMetrics = ["steps_to_target", "steps_to_target_stderr", "theory_steps_to_target"]
+
+    /// The metric columns of a sweep whose objective has `dimension` coordinates and `basins`
+    /// basins; `target`: the config asks for steps to target.
+    static func metricColumns(dimension d: Int, basins: Int, target: Bool = false) -> [String] {
+        leadingMetrics + ["stationary", "theory_relative_error"] + (target ? targetMetrics : [])
+            + (0..<d).map { "mean_\($0)" } + (0..<d).map { "variance_\($0)" }
             + (basins >= 2 ? (0..<basins).map { "basin_\($0)_occupancy" } : [])
     }
 
@@ -51,6 +56,9 @@ public struct SweepRow {
         set("max_r_hat", numbers("r_hat").compactMap { $0 }.max())
         set("min_ess_bulk", numbers("ess_bulk").compactMap { $0 }.min())
         set("theory_relative_error", number("theory_covariance_relative_error"))
+        set("steps_to_target", number("steps_to_target"), stderr: number("steps_to_target_stderr"))
+        set("steps_to_target_stderr", number("steps_to_target_stderr"))
+        set("theory_steps_to_target", number("theory_steps_to_target"))
         let mean = numbers("mean"), stderrMean = numbers("stderr_mean")
         for (k, m) in mean.enumerated() { set("mean_\(k)", m, stderr: k < stderrMean.count ? stderrMean[k] : nil) }
         let covariance = (entry["covariance"] as? [Any])?.map { ($0 as? [Any])?.map(Self.number) ?? [] } ?? []

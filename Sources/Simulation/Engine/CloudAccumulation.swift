@@ -169,6 +169,9 @@ public struct CloudAccumulation: Sendable {
     public var diagnostics: DiagnosticDraws?
     /// Present when basins are tracked on a multi-basin objective.
     public var basins: BasinRecord?
+    /// Present when the plan asks for the loss path: [group·steps + t − 1] = Σ f over the
+    /// group's chains alive after update t (a chain diverged at step s is alive before s).
+    public var lossPath: [Double]?
 
     public var chains: Int { layout.chains }
 

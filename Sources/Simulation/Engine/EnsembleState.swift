@@ -33,6 +33,8 @@ final class EnsembleState: @unchecked Sendable {
     let basinCount: Int
     let basinStart: UnsafeMutablePointer<Int>?
     let firstPassage: UnsafeMutablePointer<Int>?
+    /// [group·steps + t − 1]: Σ f over the group's alive chains after update t.
+    let lossPath: UnsafeMutablePointer<Double>?
     private let groupTiles: [[Tile]]
 
     init(simulator: Simulator) {
@@ -91,6 +93,7 @@ final class EnsembleState: @unchecked Sendable {
         }
         basinStart = basins > 0 ? Self.filled(layout.chains, 0) : nil
         firstPassage = basins > 0 ? Self.filled(layout.chains * basins, -1) : nil
+        lossPath = observation.lossPath ? Self.filled(layout.groups * recording.steps, 0) : nil
     }
 
     private static func filled<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
@@ -114,6 +117,7 @@ final class EnsembleState: @unchecked Sendable {
         diagnosticDraws?.deallocate()
         basinStart?.deallocate()
         firstPassage?.deallocate()
+        lossPath?.deallocate()
     }
 
     func tiles(ofGroup g: Int) -> [Tile] { groupTiles[g] }
@@ -212,7 +216,8 @@ final class EnsembleState: @unchecked Sendable {
             } ?? [],
             allIterates: phase == .recording
                 ? allIterates.map { Array(UnsafeBufferPointer(start: $0 + chains.lowerBound * draws * d, count: n * draws * d)) } ?? []
-                : []
+                : [],
+            lossPath: lossPath.map { Array(UnsafeBufferPointer(start: $0 + g * steps, count: steps)) } ?? []
         )
     }
 
@@ -228,6 +233,7 @@ final class EnsembleState: @unchecked Sendable {
             && s.trace.count == (trace == nil ? 0 : traced * recording.steps * d)
             && s.diagnostics.count == (s.phase == .recording && diagnosticDraws != nil ? diagnostics * diagnosticDrawsPerChain * d : 0)
             && s.allIterates.count == (s.phase == .recording && allIterates != nil ? n * recording.draws * d : 0)
+            && s.lossPath.count == (lossPath == nil ? 0 : recording.steps)
     }
 
     /// Puts group g back as the snapshot has it.
@@ -263,6 +269,7 @@ final class EnsembleState: @unchecked Sendable {
         if let allIterates, !s.allIterates.isEmpty {
             (allIterates + chains.lowerBound * recording.draws * d).update(from: s.allIterates, count: s.allIterates.count)
         }
+        if let lossPath { (lossPath + s.group * recording.steps).update(from: s.lossPath, count: recording.steps) }
     }
 
     // MARK: result
@@ -302,7 +309,8 @@ final class EnsembleState: @unchecked Sendable {
             divergenceSteps: steps, finalIterates: finals,
             allIterates: allIterates.map { Array(UnsafeBufferPointer(start: $0, count: layout.chains * recording.draws * d)) },
             trace: trace.map { Array(UnsafeBufferPointer(start: $0, count: traceChains * recording.steps * d)) },
-            traceLearningRates: traceLearningRates, timeseries: series, diagnostics: diagnostics, basins: basins
+            traceLearningRates: traceLearningRates, timeseries: series, diagnostics: diagnostics, basins: basins,
+            lossPath: lossPath.map { Array(UnsafeBufferPointer(start: $0, count: layout.groups * recording.steps)) }
         )
     }
 }

@@ -33,15 +33,18 @@ public struct GroupSnapshot: Sendable, Equatable {
     public var histograms: HistogramCounts?
     public var diagnostics: [Double]
     public var allIterates: [Double]
+    /// The group's loss path: Σ f over its alive chains after update t (index t − 1), up to
+    /// the end of the phase; empty unless the plan asks for it.
+    public var lossPath: [Double]
 
     public init(phase: Phase, group: Int, chains: Range<Int>, x: [Double], state: [Double], alive: [Double],
                 divergenceSteps: [Int], basinStart: [Int], firstPassage: [Int], timeseries: [Double], trace: [Double],
                 centre: [Double], moments: GroupMoments?, histograms: HistogramCounts?, diagnostics: [Double],
-                allIterates: [Double]) {
+                allIterates: [Double], lossPath: [Double] = []) {
         (self.phase, self.group, self.chains, self.x, self.state, self.alive) = (phase, group, chains, x, state, alive)
         (self.divergenceSteps, self.basinStart, self.firstPassage) = (divergenceSteps, basinStart, firstPassage)
         (self.timeseries, self.trace, self.centre, self.moments, self.histograms) = (timeseries, trace, centre, moments, histograms)
-        (self.diagnostics, self.allIterates) = (diagnostics, allIterates)
+        (self.diagnostics, self.allIterates, self.lossPath) = (diagnostics, allIterates, lossPath)
     }
 }
 

@@ -27,9 +27,13 @@ public struct ObservationPlan: Sendable, Equatable {
     /// Classify every chain's basin at every step (`Objective.classifyBasins`); ignored for
     /// objectives with fewer than two basins.
     public let basins: Bool
+    /// Sum f over the alive chains after every update, per replicate group (the loss path
+    /// behind steps to target): one more evaluation of f per chain and step, so off unless asked.
+    public let lossPath: Bool
 
     public init(timeseriesSteps: [Int] = [], directions: [Double] = [], diagnosticChains: [Int] = [],
-                diagnosticStride: Int = 1, fluctuationDissipation: Bool = false, basins: Bool = false) {
+                diagnosticStride: Int = 1, fluctuationDissipation: Bool = false, basins: Bool = false,
+                lossPath: Bool = false) {
         precondition(zip(timeseriesSteps, timeseriesSteps.dropFirst()).allSatisfy { $0 < $1 }, "timeseries steps must ascend")
         precondition(zip(diagnosticChains, diagnosticChains.dropFirst()).allSatisfy { $0 < $1 }, "diagnostic chains must ascend")
         precondition(diagnosticStride >= 1, "diagnostic stride ≥ 1")
@@ -39,6 +43,7 @@ public struct ObservationPlan: Sendable, Equatable {
         self.diagnosticStride = diagnosticStride
         self.fluctuationDissipation = fluctuationDissipation
         self.basins = basins
+        self.lossPath = lossPath
     }
 
     /// Nothing beyond moments and histograms (the benchmarks).

@@ -316,6 +316,10 @@ public struct Simulator: Sendable {
         if let series {
             observeEnsemble(x: x, alive: alive, tile: tile, group: group, index: series, state: state, scratch: scratch)
         }
+        if observe, let path = state.lossPath {
+            objective.values(UnsafePointer(x), stride: stride, count: n, into: scratch.values)
+            path[group * plan.recording.steps + t - 1] += LaneSums.maskedSum(scratch.values, where: alive, count: n)
+        }
         if let accumulator, isRecorded {
             accumulator.pointee.add(x: x, alive: alive, stride: stride, count: n, step: t,
                                     firstChain: firstChain, plan: plan, state: state, scratch: scratch)

@@ -72,14 +72,18 @@ extension HessianNoise {
     /// Hessian per chain and step (O(d³)); separable landscapes have no limit.
     public static let denseDimensionLimit = 100
 
-    /// hessian: N(0, scale²·H₊(x)) on any objective; a Gaussian with the factor computed once
+    /// hessian: N(0, scale²·H₊(x)/B) on any objective; a Gaussian with the factor computed once
     /// where H is constant, `SeparableHessianNoise` where it is diagonal, `HessianNoise` else.
+    /// The batch size B only rescales (by 1/√B), so that a sweep over B is the noisy quadratic
+    /// model's C = H/B on a quadratic.
     public static let entry: NoiseEntry = {
         let scale = Parameter<Double>.number("scale", .value(1), .atLeast(0), "scale")
+        let batch = Parameter<Double>.number("batch_size", .value(1), .atLeast(1),
+                                             "B: the covariance divided by B (the noisy quadratic model's C = H/B)")
         return NoiseEntry("hessian",
-                          summary: "ξ ~ N(0, scale²·H₊(x)), H₊ the Hessian at the iterate with negative eigenvalues clamped to 0: curvature-shaped, state-dependent noise",
-                          parameters: [scale.erased]) { p, context in
-            let s = try p(scale)
+                          summary: "ξ ~ N(0, scale²·H₊(x)/B), H₊ the Hessian at the iterate with negative eigenvalues clamped to 0: curvature-shaped, state-dependent noise",
+                          parameters: [scale.erased, batch.erased]) { p, context in
+            let s = try p(scale) / p(batch).squareRoot()
             let objective = context.objective.objective, d = objective.dimension
             let note = "hessian: scale²·H₊ with H₊ the positive semi-definite part of the Hessian"
             if let h = objective.constantHessian {
