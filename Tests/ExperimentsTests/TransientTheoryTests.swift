@@ -132,13 +132,16 @@ struct IndependentMomentRecursion {
     let loss: [Double]
 
     init(config: RunConfig, optimizer spec: OptimizerSpec) {
-        guard case .quadratic(let h, let minimum, _) = config.objective else { fatalError("quadratic expected") }
-        let d = minimum.count, c = config.noise.covariance(dimension: d)!
-        var mu = 0.0, tau = 0.0, nesterov = false, decay = [Double](repeating: 0, count: d), temperature = 0.0
-        switch spec.rule {
-        case .sgd(let o): (mu, tau, nesterov, decay) = (o.momentum, o.dampening, o.nesterov, o.weightDecay.values)
-        case .sgld(let o): (decay, temperature) = (o.weightDecay.values, o.temperature)
-        default: fatalError("SGD or SGLD expected")
+        guard let (h, minimum) = config.objective.quadratic else { fatalError("quadratic expected") }
+        let d = minimum.count, c = config.noise.covariance!
+        var mu = 0.0, tau = 0.0, nesterov = false, temperature = 0.0
+        let decay = spec.decay?.values ?? [Double](repeating: 0, count: d)
+        if let o = spec.optimizer as? SGD {
+            (mu, tau, nesterov) = (o.momentum, o.dampening, o.nesterov)
+        } else if let o = spec.optimizer as? SGLD {
+            temperature = o.temperature
+        } else {
+            fatalError("SGD or SGLD expected")
         }
         // w = (x: 0..<d, b: d..<2d, ξ: 2d..<3d, ζ: 3d..<4d, 1: 4d); ζ is SGLD's N(0, I).
         let n = 4 * d + 1, one = 4 * d

@@ -11,7 +11,7 @@ final class LossPathTests: XCTestCase {
         let steps = 120
         return Simulator(objective: Quadratic(hessian: [2, 0.5, 0.5, 1], minimum: [1, -1]),
                          noise: GaussianNoise(choleskyFactor: [4, 0, 0.3, 0.8], dimension: 2),
-                         optimizer: SGD(momentum: 0.5, weightDecay: WeightDecay(uniform: 0, dimension: 2)),
+                         optimizer: SGD(momentum: 0.5),
                          schedule: ConstantSchedule(baseLR: 0.1), clip: .none, normals: NormalStream(generator: Philox4x32(seed: 4)),
                          plan: SimulationPlan(chains: chains, recording: RecordingPlan(steps: steps, burnIn: 40, thin: 1),
                                               initial: .gaussian(mean: [0, 0], std: [1, 1]), divergenceBound: 3,

@@ -17,7 +17,7 @@ public struct TransientComparison: Sendable {
     }
 
     private static func make(config: RunConfig, optimizer spec: OptimizerSpec) -> (String?, SGDTransientTheory?) {
-        guard case .quadratic(let hessian, let minimum, _) = config.objective else {
+        guard let (hessian, minimum) = config.objective.quadratic else {
             return ("no closed form for this objective", nil)
         }
         guard spec.clip == .none else { return ("clipping makes the dynamics non-linear", nil) }
@@ -25,14 +25,17 @@ public struct TransientComparison: Sendable {
             return ("the transient theory is kept for at most \(SGDTransientTheory.maximumSteps) steps", nil)
         }
         let d = minimum.count
-        guard let noiseCovariance = config.noise.covariance(dimension: d), noiseCovariance.allSatisfy(\.isFinite) else {
+        guard let noiseCovariance = config.noise.covariance, noiseCovariance.allSatisfy(\.isFinite) else {
             return ("the noise has no finite closed-form covariance", nil)
         }
         let (momentum, dampening, nesterov, decay, temperature): (Double, Double, Bool, [Double], Double)
-        switch spec.rule {
-        case .sgd(let sgd): (momentum, dampening, nesterov, decay, temperature) = (sgd.momentum, sgd.dampening, sgd.nesterov, sgd.weightDecay.values, 0)
-        case .sgld(let sgld): (momentum, dampening, nesterov, decay, temperature) = (0, 0, false, sgld.weightDecay.values, sgld.temperature)
-        default: return ("no closed form for optimizer \(spec.type)", nil)
+        let coupledDecay = spec.decay?.values ?? [Double](repeating: 0, count: d)
+        if let sgd = spec.optimizer as? SGD {
+            (momentum, dampening, nesterov, decay, temperature) = (sgd.momentum, sgd.dampening, sgd.nesterov, coupledDecay, 0)
+        } else if let sgld = spec.optimizer as? SGLD {
+            (momentum, dampening, nesterov, decay, temperature) = (0, 0, false, coupledDecay, sgld.temperature)
+        } else {
+            return ("no closed form for optimizer \(spec.type)", nil)
         }
         let mean: [Double], covariance: [Double]
         switch config.initial {
