@@ -96,6 +96,15 @@ public enum Figures {
         return ticks
     }
 
+    /// Ticks and their labels for an axis: decades (`logTicks`) on a log₁₀ axis, else
+    /// `axisTicks` with `tickLabels`.
+    static func labelledTicks(_ lo: Double, _ hi: Double, log: Bool, pixels: Double, spacing: Double, horizontal: Bool,
+                              font: Double) -> (positions: [Double], labels: [String]) {
+        if log { return logTicks(lo, hi) }
+        let ticks = axisTicks(lo, hi, pixels: pixels, spacing: spacing, horizontal: horizontal, font: font)
+        return (ticks, tickLabels(ticks))
+    }
+
     /// Labels for a set of ticks with a common step: fixed decimals for ordinary magnitudes,
     /// a shared exponent ("1.5e-6") for very large or very small ones.
     static func tickLabels(_ ticks: [Double]) -> [String] {

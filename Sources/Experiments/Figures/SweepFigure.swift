@@ -110,24 +110,14 @@ extension Figures {
         let yr = paddedRange(yExtent, margin: 0.08)
 
         let plotTop = oy + 28, plotBottom = oy + panelH - 44
-        let yTicks: [Double], yText: [String]
-        if logValues {
-            (yTicks, yText) = logTicks(yr.lo, yr.hi)
-        } else {
-            yTicks = axisTicks(yr.lo, yr.hi, pixels: plotBottom - plotTop, spacing: 40, horizontal: false, font: tickFont)
-            yText = tickLabels(yTicks)
-        }
+        let (yTicks, yText) = labelledTicks(yr.lo, yr.hi, log: logValues, pixels: plotBottom - plotTop, spacing: 40,
+                                            horizontal: false, font: tickFont)
         let yTickWidth = yText.map { textWidth($0, size: tickFont) }.max() ?? 0
         let plotLeft = 8 + labelFont + 8 + yTickWidth + 8 + 12, plotRight = width - 18
         let xScale = Scale(lo: xr.lo, hi: xr.hi, pixLo: plotLeft, pixHi: plotRight)
         let yScale = Scale(lo: yr.lo, hi: yr.hi, pixLo: plotBottom, pixHi: plotTop)
-        let xTicks: [Double], xText: [String]
-        if logX {
-            (xTicks, xText) = logTicks(xr.lo, xr.hi)
-        } else {
-            xTicks = axisTicks(xr.lo, xr.hi, pixels: plotRight - plotLeft, spacing: 70, horizontal: true, font: tickFont)
-            xText = tickLabels(xTicks)
-        }
+        let (xTicks, xText) = labelledTicks(xr.lo, xr.hi, log: logX, pixels: plotRight - plotLeft, spacing: 70,
+                                            horizontal: true, font: tickFont)
 
         canvas.openGroup("class=\"panel\"")
         canvas.text(panel.title + (logValues ? " (log scale)" : ""), x: 0.5 * (plotLeft + plotRight), y: oy + 18, size: 13,

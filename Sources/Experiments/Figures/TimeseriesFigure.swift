@@ -145,13 +145,8 @@ extension Figures {
         let yr = paddedRange(yExtent, margin: 0.06)
 
         let plotTop = oy + 28, plotBottom = oy + panelH - 40
-        let yTicks: [Double], yText: [String]
-        if logValues {
-            (yTicks, yText) = logTicks(yr.lo, yr.hi)
-        } else {
-            yTicks = axisTicks(yr.lo, yr.hi, pixels: plotBottom - plotTop, spacing: 40, horizontal: false, font: tickFont)
-            yText = tickLabels(yTicks)
-        }
+        let (yTicks, yText) = labelledTicks(yr.lo, yr.hi, log: logValues, pixels: plotBottom - plotTop, spacing: 40,
+                                            horizontal: false, font: tickFont)
         let yTickWidth = yText.map { textWidth($0, size: tickFont) }.max() ?? 0
         let plotLeft = 8 + labelFont + 8 + yTickWidth + 8 + 12, plotRight = width - 18
         let xs = Scale(lo: xr.lo, hi: xr.hi, pixLo: plotLeft, pixHi: plotRight)

@@ -88,20 +88,14 @@ extension HessianNoise {
             let note = "hessian: scale²·H₊ with H₊ the positive semi-definite part of the Hessian"
             if let h = objective.constantHessian {
                 let factor = PSDFactor.factor(h, order: d).map { s * $0 }
-                var covariance = [Double](repeating: 0, count: d * d)
-                for i in 0..<d {
-                    for j in 0..<d {
-                        var sum = 0.0
-                        for k in 0..<d { sum += factor[i * d + k] * factor[j * d + k] }
-                        covariance[i * d + j] = sum
-                    }
-                }
+                let gaussian = GaussianNoise(choleskyFactor: factor, dimension: d)
+                let covariance = gaussian.covariance ?? []
                 p.record("covariance", .matrix(covariance, d))
                 // A diagonal H has a diagonal factor (Cholesky, or Jacobi with no rotation).
                 var diagonal = true
                 for i in 0..<d { for j in 0..<d where i != j && h[i * d + j] != 0 { diagonal = false } }
                 let noise: any GradientNoise = diagonal ? DiagonalGaussianNoise(std: (0..<d).map { factor[$0 * d + $0] })
-                                                        : GaussianNoise(choleskyFactor: factor, dimension: d)
+                                                        : gaussian
                 return BuiltNoise(noise, covariance: covariance, note: note + ", the same at every x")
             }
             if let separable = objective as? any SeparableObjective {
